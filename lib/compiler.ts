@@ -1,0 +1,209 @@
+/**
+ * The one compiler from "nodes + wires" (the JSON a Node-RED flow file holds) to a network.
+ * The clock node, the headless runner and the tests all use it, so a flow means the same
+ * thing everywhere.
+ *
+ * Simulation wires are the first output of a clock, a current source or a neuron:
+ *   clock -> source | neuron      the clock drives them
+ *   source -> neuron              the source's current flows into the neuron
+ *   neuron -> spike/state monitor the monitor records the neuron
+ * A clock's network is every simulation node connected to it by such wires (in either
+ * direction), so one wire from the clock to the first source is enough. Other outputs
+ * (the clock's run events, a neuron's spike events, monitor data) are ordinary messages.
+ */
+import { normalizeStateMonitor } from './monitors';
+import { normalizeNeuron, type NeuronSpec } from './neuron';
+import type { NetworkDescription } from './network';
+import { normalizeClock, type ClockSettings } from './simulation';
+import { normalizeSource } from './sources';
+import { ConfigError } from './validate';
+
+export const NODE_TYPES = {
+  clock: 'izh-clock',
+  source: 'izh-source',
+  neuron: 'izh-neuron',
+  spikeMonitor: 'izh-spike-monitor',
+  stateMonitor: 'izh-state-monitor',
+} as const;
+const SIMULATION_TYPES = new Set<string>(Object.values(NODE_TYPES));
+
+const KIND_NAMES: Record<string, string> = {
+  [NODE_TYPES.clock]: 'clock',
+  [NODE_TYPES.source]: 'current source',
+  [NODE_TYPES.neuron]: 'neuron',
+  [NODE_TYPES.spikeMonitor]: 'spike monitor',
+  [NODE_TYPES.stateMonitor]: 'state monitor',
+};
+
+/** A node as it appears in a flow file (and in Node-RED's runtime config). */
+export interface FlowNode {
+  id: string;
+  type: string;
+  name?: string;
+  wires?: string[][];
+  /** disabled */
+  d?: boolean;
+  [key: string]: unknown;
+}
+
+/** Live changes made by messages, merged over a node's config: id -> fields. */
+export type Patches = (id: string) => Record<string, unknown> | undefined;
+
+/** Which targets each simulation output may drive. */
+const ALLOWED_TARGETS: Record<string, string[]> = {
+  [NODE_TYPES.clock]: [NODE_TYPES.source, NODE_TYPES.neuron],
+  [NODE_TYPES.source]: [NODE_TYPES.neuron],
+  [NODE_TYPES.neuron]: [NODE_TYPES.spikeMonitor, NODE_TYPES.stateMonitor],
+};
+
+/** `neuron "RS"` or `neuron 1a2b3c`: how errors name a node. */
+export function labelOf(node: FlowNode): string {
+  const kind = KIND_NAMES[node.type] ?? node.type;
+  return node.name ? `${kind} "${node.name}"` : `${kind} ${node.id}`;
+}
+
+export function isSimulationNode(node: FlowNode): boolean {
+  return SIMULATION_TYPES.has(node.type) && node.d !== true;
+}
+
+interface Graph {
+  byId: Map<string, FlowNode>;
+  /** directed simulation edges from -> [to] */
+  out: Map<string, string[]>;
+  in: Map<string, string[]>;
+  /** wires between simulation nodes that mean nothing, e.g. source -> monitor */
+  invalid: Array<{ from: FlowNode; to: FlowNode }>;
+}
+
+function buildGraph(nodes: readonly FlowNode[]): Graph {
+  const byId = new Map<string, FlowNode>();
+  for (const node of nodes) if (isSimulationNode(node)) byId.set(node.id, node);
+  const graph: Graph = { byId, out: new Map(), in: new Map(), invalid: [] };
+  for (const id of byId.keys()) {
+    graph.out.set(id, []);
+    graph.in.set(id, []);
+  }
+  for (const from of byId.values()) {
+    const allowed = ALLOWED_TARGETS[from.type];
+    if (!allowed) continue; // monitors only talk to ordinary nodes
+    const firstOutput = Array.isArray(from.wires) && Array.isArray(from.wires[0]) ? from.wires[0] : [];
+    for (const toId of firstOutput) {
+      const to = byId.get(toId);
+      if (!to) continue; // an ordinary node (or a disabled one): not part of the simulation
+      if (!allowed.includes(to.type)) {
+        graph.invalid.push({ from, to });
+        continue;
+      }
+      graph.out.get(from.id)!.push(to.id);
+      graph.in.get(to.id)!.push(from.id);
+    }
+  }
+  return graph;
+}
+
+/** Ids of every simulation node connected to `id` by simulation wires, `id` included. */
+function component(graph: Graph, id: string): Set<string> {
+  const seen = new Set<string>([id]);
+  const stack = [id];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    for (const next of [...graph.out.get(current)!, ...graph.in.get(current)!]) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+  }
+  return seen;
+}
+
+/** The clocks whose network contains the node `id` (none means it is not wired to a clock). */
+export function clocksOf(nodes: readonly FlowNode[], id: string): string[] {
+  const graph = buildGraph(nodes);
+  if (!graph.byId.has(id)) return [];
+  return [...component(graph, id)].filter((other) => graph.byId.get(other)!.type === NODE_TYPES.clock);
+}
+
+export interface CompiledNetwork {
+  clock: { id: string; name: string; settings: ClockSettings };
+  description: NetworkDescription;
+  /** nodes of the network by id (their kind and label, for messages) */
+  members: Map<string, FlowNode>;
+}
+
+function withNode<T>(node: FlowNode, make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof ConfigError) throw e.forNode(labelOf(node));
+    throw e;
+  }
+}
+
+/** Validates a neuron node's config, with live changes from messages laid over it, into a population spec. */
+export function neuronSpecOf(node: FlowNode, patch: Record<string, unknown> = {}): NeuronSpec {
+  const params = isRecord(node.params) ? node.params : {};
+  return withNode(node, () => normalizeNeuron({ form: node.form, size: node.size, scheme: node.scheme, ...params, ...patch }));
+}
+
+export function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/**
+ * Builds the network of one clock. Throws a ConfigError that names the node, the field and
+ * the value for anything invalid: a bad parameter, a wire that means nothing, two clocks in
+ * one network.
+ */
+export function compileNetwork(nodes: readonly FlowNode[], clockId: string, patches: Patches = () => undefined): CompiledNetwork {
+  const graph = buildGraph(nodes);
+  const clockNode = graph.byId.get(clockId);
+  if (!clockNode || clockNode.type !== NODE_TYPES.clock) throw new ConfigError('clock', clockId, 'is not a clock of this flow');
+  const ids = component(graph, clockId);
+  const members = new Map([...ids].map((id) => [id, graph.byId.get(id)!]));
+  for (const { from, to } of graph.invalid) {
+    if (ids.has(from.id)) {
+      throw new ConfigError('wires', labelOf(to), `cannot lead from a ${KIND_NAMES[from.type]} to a ${KIND_NAMES[to.type]}${from.type === NODE_TYPES.neuron && to.type === NODE_TYPES.neuron ? ' (synapses between neurons are not supported yet)' : ''}`, labelOf(from));
+    }
+  }
+  const otherClock = [...members.values()].find((n) => n.type === NODE_TYPES.clock && n.id !== clockId);
+  if (otherClock) throw new ConfigError('wires', labelOf(otherClock), 'connect this clock\'s network to another clock; a network has exactly one clock', labelOf(clockNode));
+
+  const settings = withNode(clockNode, () => normalizeClock({ ...clockNode, ...patches(clockId) }));
+  const of = (type: string) => [...members.values()].filter((n) => n.type === type);
+  const neurons = of(NODE_TYPES.neuron);
+  const description: NetworkDescription = {
+    dt: settings.dt,
+    populations: neurons.map((n) => ({ id: n.id, name: n.name || n.id, spec: neuronSpecOf(n, patches(n.id)) })),
+    sources: of(NODE_TYPES.source).map((n) => ({
+      id: n.id,
+      name: n.name || n.id,
+      spec: withNode(n, () => normalizeSource({ ...n, ...patches(n.id) })),
+      targets: graph.out.get(n.id)!,
+    })),
+    spikeMonitors: [],
+    stateMonitors: [],
+  };
+  const populationOf = (monitor: FlowNode): string => {
+    const sources = graph.in.get(monitor.id)!;
+    if (sources.length !== 1) {
+      throw new ConfigError('wires', sources.length, 'must come from exactly one neuron (use one monitor per neuron)', labelOf(monitor));
+    }
+    return sources[0];
+  };
+  for (const m of of(NODE_TYPES.spikeMonitor)) description.spikeMonitors.push({ id: m.id, name: m.name || m.id, population: populationOf(m) });
+  for (const m of of(NODE_TYPES.stateMonitor)) {
+    const population = populationOf(m);
+    const spec = withNode(m, () => normalizeStateMonitor({ ...m, ...patches(m.id) }));
+    const size = description.populations.find((p) => p.id === population)!.spec.size;
+    const outside = spec.indices?.find((i) => i >= size);
+    if (outside !== undefined) throw new ConfigError('indices', outside, `must be below the size of the neuron it records (${size})`, labelOf(m));
+    description.stateMonitors.push({ id: m.id, name: m.name || m.id, population, spec });
+  }
+  return { clock: { id: clockId, name: clockNode.name || clockId, settings }, description, members };
+}
+
+/** Every enabled clock of a flow. */
+export function clocksIn(nodes: readonly FlowNode[]): FlowNode[] {
+  return nodes.filter((n) => n.type === NODE_TYPES.clock && isSimulationNode(n));
+}

@@ -1,0 +1,252 @@
+/**
+ * Monitors observe a population and never change it (as in Brian2).
+ *  - SpikeMonitor: every spike as (time in ms, neuron index), counts and rates per neuron.
+ *  - StateMonitor: chosen variables (v, u, I) of chosen neurons every k-th step.
+ * Both can hand out what they recorded since the last call (`takeChunk`) for live charts,
+ * and everything since the last reset (`result`) at the end of a run.
+ */
+import type { NeuronGroup } from './neuron';
+import { ConfigError, oneOf, optionalNumber, toNumberList } from './validate';
+
+/** A growable typed array: amortised O(1) push, no per-element objects. */
+class Growable<T extends Float64Array | Int32Array> {
+  length = 0;
+  constructor(private data: T, private readonly make: (n: number) => T) {}
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const bigger = this.make(Math.max(16, this.data.length * 2));
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = x;
+  }
+  slice(from: number, to = this.length): number[] {
+    return Array.from(this.data.subarray(from, to));
+  }
+  clear(): void {
+    this.length = 0;
+  }
+}
+const float64 = () => new Growable(new Float64Array(16), (n) => new Float64Array(n));
+const int32 = () => new Growable(new Int32Array(16), (n) => new Int32Array(n));
+
+/** Spike counts and rates per neuron are included in results up to this population size. */
+export const MAX_PER_NEURON_SUMMARY = 10_000;
+
+export interface SpikeResult {
+  population: string;
+  size: number;
+  /** first and last recorded grid time (ms) */
+  t0: number;
+  t1: number;
+  times: number[];
+  indices: number[];
+  total: number;
+  /** mean rate over the population and the recorded time (Hz) */
+  meanRate: number;
+  counts?: number[];
+  rates?: number[];
+}
+
+export class SpikeMonitor {
+  private readonly times = float64();
+  private readonly indices = int32();
+  private readonly counts: Int32Array;
+  private chunkStart = 0;
+  private firstStep = -1;
+  private lastStep = -1;
+
+  constructor(readonly group: NeuronGroup, readonly populationName: string, private readonly dt: number) {
+    this.counts = new Int32Array(group.size);
+  }
+
+  /** Called after the group advanced by the step with index `step` at time t. */
+  record(step: number, t: number): void {
+    if (this.firstStep < 0) this.firstStep = step;
+    this.lastStep = step;
+    const g = this.group;
+    for (let s = 0; s < g.spikeCount; s++) {
+      const i = g.spikeIndices[s];
+      this.times.push(t);
+      this.indices.push(i);
+      this.counts[i]++;
+    }
+  }
+
+  get total(): number {
+    return this.times.length;
+  }
+
+  reset(): void {
+    this.times.clear();
+    this.indices.clear();
+    this.counts.fill(0);
+    this.chunkStart = 0;
+    this.firstStep = this.lastStep = -1;
+  }
+
+  /** Recorded simulated time in ms (number of recorded steps times dt). */
+  get span(): number {
+    return this.firstStep < 0 ? 0 : (this.lastStep - this.firstStep + 1) * this.dt;
+  }
+
+  /** Spikes recorded since the last chunk was taken. */
+  takeChunk(): { times: number[]; indices: number[] } {
+    const from = this.chunkStart;
+    this.chunkStart = this.times.length;
+    return { times: this.times.slice(from), indices: this.indices.slice(from) };
+  }
+
+  result(): SpikeResult {
+    const seconds = this.span / 1000;
+    const size = this.group.size;
+    const result: SpikeResult = {
+      population: this.populationName,
+      size,
+      t0: this.firstStep < 0 ? 0 : this.firstStep * this.dt,
+      t1: this.lastStep < 0 ? 0 : this.lastStep * this.dt,
+      times: this.times.slice(0),
+      indices: this.indices.slice(0),
+      total: this.total,
+      meanRate: seconds > 0 ? this.total / size / seconds : 0,
+    };
+    if (size <= MAX_PER_NEURON_SUMMARY) {
+      result.counts = Array.from(this.counts);
+      result.rates = result.counts.map((c) => (seconds > 0 ? c / seconds : 0));
+    }
+    return result;
+  }
+}
+
+export const STATE_VARIABLES = ['v', 'u', 'I'] as const;
+export type StateVariable = (typeof STATE_VARIABLES)[number];
+
+export interface StateMonitorSpec {
+  variables: StateVariable[];
+  /** neuron indices to record; null means all */
+  indices: number[] | null;
+  /** record every k-th step */
+  every: number;
+  /** most values (samples x series) kept; recording stops beyond it and says so */
+  maxValues: number;
+}
+
+/** Default recording budget: 8 million values, 64 MB. */
+export const DEFAULT_MAX_VALUES = 8_000_000;
+
+/** Validates a state monitor's config: variables "v,I", indices "0, 3" or "all", every k. */
+export function normalizeStateMonitor(raw: Record<string, unknown>): StateMonitorSpec {
+  const variablesRaw = raw.variables ?? 'v';
+  const list = Array.isArray(variablesRaw) ? variablesRaw : String(variablesRaw).split(/[\s,;]+/).filter((s) => s !== '');
+  if (list.length === 0) throw new ConfigError('variables', variablesRaw, 'must name at least one of v, u, I');
+  const variables = [...new Set(list.map((x) => oneOf('variables', x, STATE_VARIABLES)))];
+  const indicesRaw = raw.indices;
+  const indices =
+    indicesRaw === undefined || indicesRaw === null || indicesRaw === '' || indicesRaw === 'all'
+      ? null
+      : [...new Set(toNumberList('indices', indicesRaw, { integer: true, min: 0 }))];
+  if (indices !== null && indices.length === 0) throw new ConfigError('indices', indicesRaw, 'must list at least one neuron index, or say "all"');
+  return {
+    variables,
+    indices,
+    every: optionalNumber('every', raw.every, 1, { integer: true, min: 1 }),
+    maxValues: optionalNumber('maxValues', raw.maxValues, DEFAULT_MAX_VALUES, { integer: true, min: 1 }),
+  };
+}
+
+export interface StateResult {
+  population: string;
+  /** sampling interval (ms) and sample times (ms) */
+  dt: number;
+  t: number[];
+  indices: number[];
+  /** one array per recorded neuron for each recorded variable: v[j][sample] */
+  v?: number[][];
+  u?: number[][];
+  I?: number[][];
+  /** true when the recording budget was reached and later samples were dropped */
+  truncated: boolean;
+}
+
+export class StateMonitor {
+  readonly indices: number[];
+  private readonly t = float64();
+  private readonly series: Map<StateVariable, Array<Growable<Float64Array>>>;
+  private chunkStart = 0;
+  private truncated = false;
+
+  constructor(readonly group: NeuronGroup, readonly populationName: string, readonly spec: StateMonitorSpec, private readonly dt: number) {
+    if (spec.indices === null) {
+      this.indices = Array.from({ length: group.size }, (_, i) => i);
+    } else {
+      const bad = spec.indices.find((i) => i >= group.size);
+      if (bad !== undefined) throw new ConfigError('indices', bad, `must be below the population size ${group.size}`);
+      this.indices = spec.indices;
+    }
+    this.series = new Map(spec.variables.map((name) => [name, this.indices.map(() => float64())]));
+  }
+
+  /** Values one sample costs (one per variable and neuron). */
+  get valuesPerSample(): number {
+    return this.spec.variables.length * this.indices.length;
+  }
+
+  /** Values a run of `steps` steps would record; compare with spec.maxValues before a run. */
+  valuesFor(steps: number): number {
+    return Math.ceil(steps / this.spec.every) * this.valuesPerSample;
+  }
+
+  record(step: number, t: number): void {
+    if (step % this.spec.every !== 0) return;
+    if ((this.t.length + 1) * this.valuesPerSample > this.spec.maxValues) {
+      this.truncated = true;
+      return;
+    }
+    const g = this.group;
+    this.t.push(t);
+    for (const [name, perNeuron] of this.series) {
+      for (let j = 0; j < this.indices.length; j++) {
+        const i = this.indices[j];
+        let x: number;
+        if (name === 'v') x = g.lastSpikeStep[i] === step ? g.peakValue : g.v[i];
+        else if (name === 'u') x = g.u[i];
+        else x = g.inputOf(i);
+        perNeuron[j].push(x);
+      }
+    }
+  }
+
+  reset(): void {
+    this.t.clear();
+    for (const perNeuron of this.series.values()) perNeuron.forEach((s) => s.clear());
+    this.chunkStart = 0;
+    this.truncated = false;
+  }
+
+  private between(from: number, to: number): StateResult {
+    const result: StateResult = {
+      population: this.populationName,
+      dt: this.dt * this.spec.every,
+      t: this.t.slice(from, to),
+      indices: this.indices.slice(),
+      truncated: this.truncated,
+    };
+    for (const [name, perNeuron] of this.series) result[name] = perNeuron.map((s) => s.slice(from, to));
+    return result;
+  }
+
+  takeChunk(): StateResult {
+    const from = this.chunkStart;
+    this.chunkStart = this.t.length;
+    return this.between(from, this.t.length);
+  }
+
+  result(): StateResult {
+    return this.between(0, this.t.length);
+  }
+
+  get sampleCount(): number {
+    return this.t.length;
+  }
+}
+

@@ -1,0 +1,131 @@
+/**
+ * Named parameter sets: the 28 published firing patterns of Izhikevich (2003, 2004), each with
+ * the dt, duration and input current it was published with, and the cell types of the 2007
+ * book (with a suggested stimulus). A preset's `inputs` are current-source configurations in
+ * the same shape as an izh-source node's config, so example flows and tests can use them as is.
+ */
+import type { RawNeuronConfig } from './neuron';
+
+export type PresetGroup = 'cortical' | 'features' | 'book';
+
+export interface Preset {
+  /** pattern code as printed in the figures: RS, IB, ..., A ... T; book types are "book RS", ... */
+  code: string;
+  name: string;
+  group: PresetGroup;
+  neuron: RawNeuronConfig;
+  clock: { dt: number; duration: number };
+  /** current sources whose sum is the published input */
+  inputs: Array<Record<string, unknown>>;
+  /** what the trace shows */
+  signature: string;
+  reference: string;
+}
+
+const REF_2003 = 'E. M. Izhikevich, "Simple model of spiking neurons", IEEE Trans. Neural Networks 14(6):1569-1572, 2003, Fig. 2';
+const REF_2004 = 'E. M. Izhikevich, "Which model to use for cortical spiking neurons?", IEEE Trans. Neural Networks 15(5):1063-1070, 2004, Fig. 1';
+const REF_2007 = 'E. M. Izhikevich, "Dynamical Systems in Neuroscience", MIT Press, 2007, ch. 8';
+
+type Abcd = [a: number, b: number, c: number, d: number];
+
+function cortical(code: string, name: string, [a, b, c, d]: Abcd, v0: number, duration: number, inputs: Preset['inputs'], signature: string): Preset {
+  return { code, name, group: 'cortical', neuron: { form: '2003', a, b, c, d, v0 }, clock: { dt: 0.25, duration }, inputs, signature, reference: REF_2003 };
+}
+
+function feature(code: string, name: string, [a, b, c, d]: Abcd, v0: number, dt: number, duration: number, inputs: Preset['inputs'], signature: string, extra: RawNeuronConfig = {}): Preset {
+  return { code, name, group: 'features', neuron: { form: '2003', a, b, c, d, v0, ...extra }, clock: { dt, duration }, inputs, signature, reference: REF_2004 };
+}
+
+const step = (amplitude: number, onset?: number, offset?: number, more: Record<string, unknown> = {}) => ({ kind: 'step', amplitude, onset: onset ?? '', offset: offset ?? '', ...more });
+const pulses = (amplitude: number, width: number, times: number[], more: Record<string, unknown> = {}) => ({ kind: 'pulses', amplitude, width, times: times.join(', '), ...more });
+const ramp = (slope: number, onset: number, more: Record<string, unknown> = {}) => ({ kind: 'ramp', slope, onset, ...more });
+const CLASS_1 = { k2: 4.1, k3: 108 };
+
+export const PRESETS: readonly Preset[] = [
+  cortical('RS', 'regular spiking', [0.02, 0.2, -65, 8], -63, 150, [step(14, 15)],
+    'Tonic spiking with spike-frequency adaptation: the first spikes come fast, then the intervals lengthen.'),
+  cortical('IB', 'intrinsically bursting', [0.02, 0.2, -55, 4], -70, 150, [step(11, 15)],
+    'An initial burst of spikes, then repetitive single spikes.'),
+  cortical('CH', 'chattering', [0.02, 0.2, -50, 2], -70, 150, [step(10, 15)],
+    'Stereotypical bursts of closely spaced spikes at a high rate.'),
+  cortical('FS', 'fast spiking', [0.1, 0.2, -65, 2], -70, 150, [step(10, 15)],
+    'High-frequency tonic spiking with almost no adaptation.'),
+  cortical('TC', 'thalamo-cortical (tonic)', [0.02, 0.25, -65, 0.05], -63, 150, [step(1.5, 30)],
+    'From rest, a depolarizing step gives tonic firing.'),
+  cortical('TCB', 'thalamo-cortical (burst)', [0.02, 0.25, -65, 0.05], -87, 150, [step(-25, undefined, 45, { edges: 'closed' })],
+    'Release from hyperpolarization gives a rebound burst.'),
+  cortical('RZ', 'resonator', [0.1, 0.26, -65, 2], -70, 100,
+    [step(-0.5, 10, undefined, { baseline: -2 }), step(10.5, 60, 65)],
+    'Damped subthreshold oscillations; a short pulse at the right moment fires the cell.'),
+  cortical('LTS', 'low-threshold spiking', [0.02, 0.25, -65, 2], -63, 250, [step(10, 25)],
+    'High-frequency tonic spikes with strong adaptation, from a low threshold.'),
+
+  feature('A', 'tonic spiking', [0.02, 0.2, -65, 6], -70, 0.25, 100, [step(14, 10)], 'Regular spikes while the step lasts.'),
+  feature('B', 'phasic spiking', [0.02, 0.25, -65, 6], -64, 0.25, 200, [step(0.5, 20)], 'Exactly one spike at the onset of the step.'),
+  feature('C', 'tonic bursting', [0.02, 0.2, -50, 2], -70, 0.25, 220, [step(15, 22)], 'Repeated bursts while the step lasts.'),
+  feature('D', 'phasic bursting', [0.02, 0.25, -55, 0.05], -64, 0.2, 200, [step(0.6, 20)], 'One burst at the onset, then silence.'),
+  feature('E', 'mixed mode', [0.02, 0.2, -55, 4], -70, 0.25, 160, [step(10, 16)], 'An initial burst, then single spikes.'),
+  feature('F', 'spike frequency adaptation', [0.01, 0.2, -65, 8], -70, 0.25, 85, [step(30, 8.5)], 'Inter-spike intervals grow.'),
+  feature('G', 'class 1 excitable', [0.02, -0.1, -55, 6], -60, 0.25, 300, [ramp(0.075, 30)],
+    'The firing rate rises continuously from near zero along the ramp.', CLASS_1),
+  feature('H', 'class 2 excitable', [0.2, 0.26, -65, 0], -64, 0.25, 300, [ramp(0.015, 30, { baseline: -0.5 })],
+    'Firing starts abruptly at a non-zero rate.'),
+  feature('I', 'spike latency', [0.02, 0.2, -65, 6], -70, 0.2, 100, [step(7.04, 10, 13)], 'One spike, long after a brief pulse.'),
+  feature('J', 'subthreshold oscillations', [0.05, 0.26, -60, 0], -62, 0.25, 200, [step(2, 20, 25)],
+    'One spike, then a damped subthreshold oscillation.'),
+  feature('K', 'resonator', [0.1, 0.26, -60, -1], -62, 0.25, 400, [pulses(0.65, 4, [40, 60, 280, 320])],
+    'Only the pulse pair with the resonant spacing fires the cell.'),
+  feature('L', 'integrator', [0.02, -0.1, -55, 6], -60, 0.25, 100, [pulses(9, 2, [100 / 11, 100 / 11 + 5, 70, 80])],
+    'Only the closely spaced pulse pair fires the cell.', CLASS_1),
+  feature('M', 'rebound spike', [0.03, 0.25, -60, 4], -64, 0.2, 200, [step(-15, 20, 25)], 'One spike after release from inhibition.'),
+  feature('N', 'rebound burst', [0.03, 0.25, -52, 0], -64, 0.2, 200, [step(-15, 20, 25)], 'A burst after release from inhibition.'),
+  feature('O', 'threshold variability', [0.03, 0.25, -60, 4], -64, 0.25, 100, [pulses(1, 5, [10, 80]), step(-6, 70, 75)],
+    'The excitatory pulse fires the cell only after the inhibitory one.'),
+  feature('P', 'bistability', [0.1, 0.26, -60, 0], -61, 0.25, 300, [pulses(1.24, 5, [37.5, 216], { baseline: 0.24 })],
+    'A pulse switches tonic firing on, a second pulse switches it off.'),
+  feature('Q', 'depolarizing after-potential', [1, 0.2, -60, -21], -70, 0.1, 50, [step(20, 9, 11)],
+    'A depolarized after-potential follows the spike.'),
+  feature('R', 'accommodation', [0.02, 1, -55, 4], -65, 0.5, 400,
+    [{ kind: 'expression', expression: 't < 200 ? t/25 : (300 <= t and t < 312.5 ? (t-300)/12.5*4 : 0)' }],
+    'A slow ramp does not fire the cell, a fast ramp does.', { u0: -16, recovery: 'accommodation' }),
+  feature('S', 'inhibition-induced spiking', [-0.02, -1, -60, 8], -63.8, 0.5, 350, [step(75, 50, 250, { baseline: 80, edges: 'closed' })],
+    'Spikes only while the input is lowered.'),
+  feature('T', 'inhibition-induced bursting', [-0.026, -1, -45, -2], -63.8, 0.5, 350, [step(75, 50, 250, { baseline: 80, edges: 'closed' })],
+    'Bursts only while the input is lowered.'),
+
+  ...bookPresets(),
+];
+
+function bookPresets(): Preset[] {
+  const book = (code: string, name: string, neuron: RawNeuronConfig, inputs: Preset['inputs'], signature: string): Preset => ({
+    code: `book ${code}`,
+    name,
+    group: 'book',
+    neuron: { form: '2007', ...neuron },
+    clock: { dt: 0.1, duration: 500 },
+    inputs,
+    signature,
+    reference: `${REF_2007} (book units: pF, pA, mV, ms; the stimulus is a suggestion, not the book's figure)`,
+  });
+  return [
+    book('RS', 'regular spiking (L5 pyramidal)', { C: 100, k: 0.7, vr: -60, vt: -40, vpeak: 35, a: 0.03, b: -2, c: -50, d: 100 },
+      [step(70, 50)], 'Tonic spiking with adaptation.'),
+    book('IB', 'intrinsically bursting (L5)', { C: 150, k: 1.2, vr: -75, vt: -45, vpeak: 50, a: 0.01, b: 5, c: -56, d: 130 },
+      [step(550, 50)], 'An initial burst, then single spikes.'),
+    book('CH', 'chattering (cat V1)', { C: 50, k: 1.5, vr: -60, vt: -40, vpeak: 25, a: 0.03, b: 1, c: -40, d: 150 },
+      [step(200, 50)], 'Repeated high-frequency bursts.'),
+    book('LTS', 'low-threshold spiking (barrel interneuron)',
+      { C: 100, k: 1, vr: -56, vt: -42, vpeak: 40, a: 0.03, b: 8, c: -53, d: 20, peakU: -0.1, resetU: 0.04, uMax: 670 },
+      [step(100, 50)], 'A rebound-prone interneuron firing with adaptation.'),
+    book('FS', 'fast spiking (L5 interneuron)', { C: 20, k: 1, vr: -55, vt: -40, vpeak: 25, a: 0.2, b: 0.025, c: -45, d: 0, vb: -55 },
+      [step(100, 50)], 'High-frequency firing without adaptation.'),
+    book('TC', 'thalamocortical relay (LGN)', { C: 200, k: 1.6, vr: -60, vt: -50, vpeak: 35, a: 0.01, b: 15, c: -60, d: 10, bSwitchV: -65, bAbove: 0, peakU: 0.1, resetU: -0.1 },
+      [step(200, 50)], 'Tonic firing from rest; bursts when released from hyperpolarization.'),
+    book('RTN', 'reticular thalamic nucleus', { C: 40, k: 0.25, vr: -65, vt: -45, vpeak: 0, a: 0.015, b: 10, c: -55, d: 50, bSwitchV: -65, bAbove: 2 },
+      [step(80, 50)], 'Tonic firing from rest; bursts when released from hyperpolarization.'),
+  ];
+}
+
+export function findPreset(code: string): Preset | undefined {
+  return PRESETS.find((p) => p.code === code);
+}

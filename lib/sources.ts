@@ -1,0 +1,204 @@
+/**
+ * Current sources (NEST: stimulation devices). Each one gives I(t) in the model's current
+ * unit at the grid time t = k * dt of every step. Sources that feed the same neuron add up.
+ *
+ * Windowed shapes (step, pulses, ramp, sine) are "on" for onset < t < offset by default,
+ * exactly the strict inequalities of the published scripts; `edges: closed` makes the
+ * window onset <= t <= offset instead.
+ */
+import { compileExpression, type CompiledExpression } from './expression';
+import { Random } from './rng';
+import { ConfigError, oneOf, optionalNumber, toNumber, toNumberList } from './validate';
+
+export const SOURCE_KINDS = ['constant', 'step', 'pulses', 'ramp', 'sine', 'noise', 'table', 'expression'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+export const EDGES = ['open', 'closed'] as const;
+export type Edges = (typeof EDGES)[number];
+export const INTERPOLATIONS = ['linear', 'hold'] as const;
+
+/** At most this many explicit pulse times or table rows in one source. */
+export const MAX_LIST_LENGTH = 100_000;
+
+export type SourceSpec =
+  | { kind: 'constant'; amplitude: number }
+  | { kind: 'step'; amplitude: number; baseline: number; onset: number; offset: number; edges: Edges }
+  | { kind: 'pulses'; amplitude: number; baseline: number; onsets: number[]; start: number; period: number; count: number; width: number; edges: Edges }
+  | { kind: 'ramp'; slope: number; baseline: number; onset: number; offset: number; edges: Edges }
+  | { kind: 'sine'; amplitude: number; frequency: number; phase: number; baseline: number; onset: number; offset: number; edges: Edges }
+  | { kind: 'noise'; mean: number; std: number; seed: number }
+  | { kind: 'table'; points: Array<[number, number]>; interpolation: (typeof INTERPOLATIONS)[number] }
+  | { kind: 'expression'; expression: string };
+
+/** The runtime form of a source. */
+export interface CurrentSource {
+  readonly spec: SourceSpec;
+  /** true when every target neuron receives its own value (noise) */
+  readonly perNeuron: boolean;
+  /** the value shared by all targets at time t (ms); 0 for per-neuron sources */
+  value(t: number): number;
+  /** adds this source's per-neuron values at time t to out (only when perNeuron) */
+  addTo(out: Float64Array, t: number): void;
+}
+
+const blank = (x: unknown): boolean => x === undefined || x === null || (typeof x === 'string' && x.trim() === '');
+
+/** Validates a source description from a node config or a message and fills in defaults. */
+export function normalizeSource(raw: Record<string, unknown>): SourceSpec {
+  const kind = oneOf('kind', raw.kind, SOURCE_KINDS, 'constant');
+  const baseline = () => optionalNumber('baseline', raw.baseline, 0);
+  const edges = () => oneOf('edges', raw.edges, EDGES, 'open');
+  const window = () => {
+    const onset = optionalNumber('onset', raw.onset, -Infinity);
+    const offset = optionalNumber('offset', raw.offset, Infinity);
+    if (!(offset > onset)) throw new ConfigError('offset', raw.offset, `must be later than the onset (${onset} ms)`);
+    return { onset, offset, edges: edges() };
+  };
+  switch (kind) {
+    case 'constant':
+      return { kind, amplitude: toNumber('amplitude', raw.amplitude) };
+    case 'step':
+      return { kind, amplitude: toNumber('amplitude', raw.amplitude), baseline: baseline(), ...window() };
+    case 'pulses': {
+      const width = toNumber('width', raw.width, { above: 0 });
+      const onsets = blank(raw.times) ? [] : toNumberList('times', raw.times);
+      if (onsets.length > MAX_LIST_LENGTH) throw new ConfigError('times', `${onsets.length} times`, `may hold at most ${MAX_LIST_LENGTH} pulse times`);
+      let start = 0, period = 0, count = 0;
+      if (onsets.length === 0) {
+        start = optionalNumber('start', raw.start, 0);
+        period = toNumber('period', raw.period, { above: 0 });
+        if (width > period) throw new ConfigError('width', raw.width, `must not exceed the period (${period} ms)`);
+        count = optionalNumber('count', raw.count, Infinity, { min: 1 });
+        if (Number.isFinite(count) && !Number.isInteger(count)) throw new ConfigError('count', raw.count, 'must be a whole number');
+      }
+      return { kind, amplitude: toNumber('amplitude', raw.amplitude), baseline: baseline(), onsets: onsets.sort((x, y) => x - y), start, period, count, width, edges: edges() };
+    }
+    case 'ramp':
+      return { kind, slope: toNumber('slope', raw.slope), baseline: baseline(), ...window() };
+    case 'sine':
+      return {
+        kind,
+        amplitude: toNumber('amplitude', raw.amplitude),
+        frequency: toNumber('frequency', raw.frequency, { min: 0 }),
+        phase: optionalNumber('phase', raw.phase, 0),
+        baseline: baseline(),
+        ...window(),
+      };
+    case 'noise':
+      return {
+        kind,
+        mean: optionalNumber('mean', raw.mean, 0),
+        std: toNumber('std', raw.std, { min: 0 }),
+        seed: optionalNumber('seed', raw.seed, 1, { integer: true, min: 0, max: 4294967295 }),
+      };
+    case 'table':
+      return { kind, points: toTable(raw.table), interpolation: oneOf('interpolation', raw.interpolation, INTERPOLATIONS, 'linear') };
+    case 'expression':
+      compileExpression(raw.expression); // validate now, compile per runtime source
+      return { kind, expression: String(raw.expression).trim() };
+  }
+}
+
+/**
+ * A piecewise-linear table given as [[t, I], ...] (array or JSON text) or as text with one
+ * "t, I" pair per line. Times must increase.
+ */
+function toTable(raw: unknown): Array<[number, number]> {
+  let rows: unknown = raw;
+  if (typeof raw === 'string') {
+    const text = raw.trim();
+    if (text.startsWith('[')) {
+      try {
+        rows = JSON.parse(text);
+      } catch {
+        throw new ConfigError('table', raw, 'is not valid JSON; write [[t, I], ...] or one "t, I" pair per line');
+      }
+    } else {
+      rows = text.split(/\n|;/).map((line) => line.trim()).filter((line) => line !== '').map((line) => line.split(/[\s,]+/));
+    }
+  }
+  if (!Array.isArray(rows) || rows.length === 0) throw new ConfigError('table', raw, 'must list at least one [t, I] point');
+  if (rows.length > MAX_LIST_LENGTH) throw new ConfigError('table', `${rows.length} rows`, `may hold at most ${MAX_LIST_LENGTH} points`);
+  const points = rows.map((row, i): [number, number] => {
+    if (!Array.isArray(row) || row.length !== 2) throw new ConfigError(`table[${i}]`, row, 'must be a pair [t, I]');
+    return [toNumber(`table[${i}].t`, row[0]), toNumber(`table[${i}].I`, row[1])];
+  });
+  for (let i = 1; i < points.length; i++) {
+    if (!(points[i][0] > points[i - 1][0])) throw new ConfigError(`table[${i}].t`, points[i][0], 'must be later than the time before it');
+  }
+  return points;
+}
+
+function inWindow(t: number, onset: number, offset: number, edges: Edges): boolean {
+  return edges === 'open' ? onset < t && t < offset : onset <= t && t <= offset;
+}
+
+/** Builds the runtime form of a validated source (noise gets a fresh generator from its seed). */
+export function createSource(spec: SourceSpec): CurrentSource {
+  const shared = (value: (t: number) => number): CurrentSource => ({ spec, perNeuron: false, value, addTo: () => undefined });
+  switch (spec.kind) {
+    case 'constant':
+      return shared(() => spec.amplitude);
+    case 'step':
+      return shared((t) => (inWindow(t, spec.onset, spec.offset, spec.edges) ? spec.amplitude : spec.baseline));
+    case 'pulses':
+      return shared((t) => (pulseIsOn(spec, t) ? spec.amplitude : spec.baseline));
+    case 'ramp':
+      return shared((t) => (inWindow(t, spec.onset, spec.offset, spec.edges) ? spec.baseline + spec.slope * (t - spec.onset) : spec.baseline));
+    case 'sine':
+      return shared((t) =>
+        inWindow(t, spec.onset, spec.offset, spec.edges)
+          ? spec.baseline + spec.amplitude * Math.sin((2 * Math.PI * spec.frequency * t) / 1000 + spec.phase)
+          : spec.baseline,
+      );
+    case 'table':
+      return shared((t) => interpolate(spec.points, t, spec.interpolation === 'hold'));
+    case 'expression': {
+      const compiled: CompiledExpression = compileExpression(spec.expression);
+      return shared((t) => compiled.evaluate(t));
+    }
+    case 'noise': {
+      const random = new Random(spec.seed);
+      return {
+        spec,
+        perNeuron: true,
+        value: () => 0,
+        addTo(out: Float64Array) {
+          for (let i = 0; i < out.length; i++) out[i] += spec.mean + spec.std * random.gaussian();
+        },
+      };
+    }
+  }
+}
+
+function pulseIsOn(spec: Extract<SourceSpec, { kind: 'pulses' }>, t: number): boolean {
+  const on = (onset: number) => inWindow(t, onset, onset + spec.width, spec.edges);
+  if (spec.onsets.length > 0) {
+    // the last onset at or before t is the only candidate, since pulses are sorted and may not overlap much
+    let lo = 0, hi = spec.onsets.length - 1, found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (spec.onsets[mid] <= t) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    for (let i = found; i >= 0 && spec.onsets[i] + spec.width >= t; i--) if (on(spec.onsets[i])) return true;
+    return false;
+  }
+  if (t < spec.start) return false;
+  const index = Math.floor((t - spec.start) / spec.period);
+  if (index >= spec.count) return on(spec.start + (spec.count - 1) * spec.period);
+  return on(spec.start + index * spec.period) || (index > 0 && on(spec.start + (index - 1) * spec.period));
+}
+
+function interpolate(points: Array<[number, number]>, t: number, hold: boolean): number {
+  if (t <= points[0][0]) return points[0][1];
+  const last = points[points.length - 1];
+  if (t >= last[0]) return last[1];
+  let lo = 0, hi = points.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid][0] <= t) lo = mid; else hi = mid;
+  }
+  const [t0, i0] = points[lo];
+  if (hold) return i0;
+  const [t1, i1] = points[hi];
+  return i0 + ((i1 - i0) * (t - t0)) / (t1 - t0);
+}

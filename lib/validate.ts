@@ -1,0 +1,105 @@
+/**
+ * Validation helpers shared by the engine, the flow compiler and the Node-RED adapters.
+ * Every failure is a ConfigError that names the field and the offending value, so a node
+ * can prefix its own name and show the whole sentence to the user.
+ */
+
+export class ConfigError extends Error {
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    readonly reason: string,
+    /** id or name of the node the problem belongs to, when known */
+    readonly nodeLabel?: string,
+  ) {
+    super(`${nodeLabel ? `${nodeLabel}: ` : ''}${field} ${reason} (got ${show(value)})`);
+    this.name = 'ConfigError';
+  }
+
+  /** The same error attributed to a node. */
+  forNode(nodeLabel: string): ConfigError {
+    return new ConfigError(this.field, this.value, this.reason, nodeLabel);
+  }
+}
+
+/** A short, safe rendering of any value for an error message. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') {
+    const s = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    return JSON.stringify(s);
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (typeof value === 'function') return 'a function';
+  try {
+    const s = JSON.stringify(value);
+    return s.length > 60 ? `${s.slice(0, 60)}…` : s;
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+export interface NumberRule {
+  min?: number;
+  max?: number;
+  /** strict lower bound: value must be greater than this */
+  above?: number;
+  integer?: boolean;
+}
+
+/**
+ * Reads a finite number from a config value. Numeric strings are accepted because the
+ * Node-RED editor stores text inputs as strings; blank, NaN, Infinity and anything else
+ * are rejected with a message that says what was expected.
+ */
+export function toNumber(field: string, raw: unknown, rule: NumberRule = {}): number {
+  let value: number;
+  if (typeof raw === 'number') value = raw;
+  else if (typeof raw === 'string' && raw.trim() !== '') value = Number(raw.trim());
+  else throw new ConfigError(field, raw, 'must be a number');
+  if (!Number.isFinite(value)) throw new ConfigError(field, raw, 'must be a finite number');
+  if (rule.integer && !Number.isInteger(value)) throw new ConfigError(field, raw, 'must be a whole number');
+  if (rule.above !== undefined && !(value > rule.above)) throw new ConfigError(field, raw, `must be greater than ${rule.above}`);
+  if (rule.min !== undefined && value < rule.min) throw new ConfigError(field, raw, `must be at least ${rule.min}`);
+  if (rule.max !== undefined && value > rule.max) throw new ConfigError(field, raw, `must be at most ${rule.max}`);
+  return value;
+}
+
+/** Like toNumber, but blank (undefined, null, '') gives the fallback. */
+export function optionalNumber(field: string, raw: unknown, fallback: number, rule: NumberRule = {}): number {
+  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return fallback;
+  return toNumber(field, raw, rule);
+}
+
+/** A value that must be one of a fixed set of strings. */
+export function oneOf<T extends string>(field: string, raw: unknown, allowed: readonly T[], fallback?: T): T {
+  if ((raw === undefined || raw === null || raw === '') && fallback !== undefined) return fallback;
+  if (typeof raw === 'string' && (allowed as readonly string[]).includes(raw)) return raw as T;
+  throw new ConfigError(field, raw, `must be one of ${allowed.join(', ')}`);
+}
+
+/** A boolean from a checkbox (true/false) or its string form. */
+export function toBoolean(field: string, raw: unknown, fallback: boolean): boolean {
+  if (raw === undefined || raw === null || raw === '') return fallback;
+  if (raw === true || raw === 'true') return true;
+  if (raw === false || raw === 'false') return false;
+  throw new ConfigError(field, raw, 'must be true or false');
+}
+
+/**
+ * A list of numbers given as an array or as text separated by commas or spaces,
+ * e.g. "40, 60, 280, 320".
+ */
+export function toNumberList(field: string, raw: unknown, rule: NumberRule = {}): number[] {
+  let items: unknown[];
+  if (Array.isArray(raw)) items = raw;
+  else if (typeof raw === 'string') items = raw.split(/[\s,;]+/).filter((s) => s !== '');
+  else if (typeof raw === 'number') items = [raw];
+  else throw new ConfigError(field, raw, 'must be a list of numbers');
+  return items.map((item, i) => {
+    try {
+      return toNumber(field, item, rule);
+    } catch (e) {
+      throw new ConfigError(`${field}[${i}]`, item, (e as ConfigError).reason);
+    }
+  });
+}
