@@ -16,7 +16,7 @@ import { normalizeNeuron, type NeuronSpec } from './neuron';
 import type { NetworkDescription } from './network';
 import { normalizeClock, type ClockSettings } from './simulation';
 import { normalizeSource } from './sources';
-import { ConfigError } from './validate';
+import { ConfigError, oneOf } from './validate';
 
 export const NODE_TYPES = {
   clock: 'izh-clock',
@@ -192,6 +192,10 @@ export function compileNetwork(nodes: readonly FlowNode[], clockId: string, patc
     return sources[0];
   };
   for (const m of of(NODE_TYPES.spikeMonitor)) description.spikeMonitors.push({ id: m.id, name: m.name || m.id, population: populationOf(m) });
+  for (const n of neurons) {
+    const events = withNode(n, () => oneOf('spikeEvents', n.spikeEvents, SPIKE_EVENTS, 'off'));
+    if (events !== 'off') description.spikeMonitors.push({ id: eventMonitorId(n.id), name: n.name || n.id, population: n.id, retain: false });
+  }
   for (const m of of(NODE_TYPES.stateMonitor)) {
     const population = populationOf(m);
     const spec = withNode(m, () => normalizeStateMonitor({ ...m, ...patches(m.id) }));
@@ -201,6 +205,15 @@ export function compileNetwork(nodes: readonly FlowNode[], clockId: string, patc
     description.stateMonitors.push({ id: m.id, name: m.name || m.id, population, spec });
   }
   return { clock: { id: clockId, name: clockNode.name || clockId, settings }, description, members };
+}
+
+/** How a neuron reports its spikes on its second output: not at all, one message per spike, or one per chunk. */
+export const SPIKE_EVENTS = ['off', 'each', 'chunk'] as const;
+export type SpikeEvents = (typeof SPIKE_EVENTS)[number];
+
+/** The id of the hidden spike monitor that feeds a neuron's spike events. */
+export function eventMonitorId(neuronId: string): string {
+  return `${neuronId}#spike-events`;
 }
 
 /** Every enabled clock of a flow. */

@@ -9,3 +9,4 @@ export * from './network';
 export * from './simulation';
 export * from './presets';
 export * from './compiler';
+export * from './examples';

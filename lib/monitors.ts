@@ -56,7 +56,7 @@ export class SpikeMonitor {
   private firstStep = -1;
   private lastStep = -1;
 
-  constructor(readonly group: NeuronGroup, readonly populationName: string, private readonly dt: number) {
+  constructor(readonly group: NeuronGroup, readonly populationName: string, private readonly dt: number, private readonly retain = true) {
     this.counts = new Int32Array(group.size);
   }
 
@@ -93,8 +93,14 @@ export class SpikeMonitor {
   /** Spikes recorded since the last chunk was taken. */
   takeChunk(): { times: number[]; indices: number[] } {
     const from = this.chunkStart;
-    this.chunkStart = this.times.length;
-    return { times: this.times.slice(from), indices: this.indices.slice(from) };
+    const chunk = { times: this.times.slice(from), indices: this.indices.slice(from) };
+    if (this.retain) {
+      this.chunkStart = this.times.length;
+    } else {
+      this.times.clear();
+      this.indices.clear();
+    }
+    return chunk;
   }
 
   result(): SpikeResult {

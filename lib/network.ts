@@ -11,7 +11,13 @@ import { ConfigError } from './validate';
 
 export interface PopulationDescription { id: string; name: string; spec: NeuronSpec }
 export interface SourceDescription { id: string; name: string; spec: SourceSpec; targets: string[] }
-export interface SpikeMonitorDescription { id: string; name: string; population: string }
+export interface SpikeMonitorDescription {
+  id: string;
+  name: string;
+  population: string;
+  /** false: keep only what the next takeChunk() hands out (for spike events), not the whole run */
+  retain?: boolean;
+}
 export interface StateMonitorDescription { id: string; name: string; population: string; spec: StateMonitorSpec }
 
 export interface NetworkDescription {
@@ -63,7 +69,7 @@ export class Network {
     };
     for (const m of description.spikeMonitors) {
       const population = description.populations.find((p) => p.id === m.population)!;
-      this.spikeMonitors.set(m.id, new SpikeMonitor(groupOf(m.id, m.population), population.name, this.dt));
+      this.spikeMonitors.set(m.id, new SpikeMonitor(groupOf(m.id, m.population), population.name, this.dt, m.retain ?? true));
     }
     for (const m of description.stateMonitors) {
       const population = description.populations.find((p) => p.id === m.population)!;

@@ -1,0 +1,167 @@
+/**
+ * izh-clock: the simulation clock. Its first output is the simulation wire to the current
+ * sources and neurons it drives; its second output reports the run (started, progress,
+ * paused, finished, ...). Commands arrive as msg.payload or from the button on the node.
+ */
+import { compileNetwork, type FlowNode } from '../lib/compiler';
+import { Network } from '../lib/network';
+import { normalizeClock, Simulation, type ClockSettings, type RunEvent } from '../lib/simulation';
+import { ConfigError, toNumber } from '../lib/validate';
+import type { Node, NodeMessage, NodeRED } from './api';
+import { commandOf, deployedFlow, formatNumber, memberOf, reportError, ThrottledStatus, type ActiveRun } from './shared';
+
+export const COMMANDS = ['start', 'stop', 'pause', 'resume', 'reset', 'run', 'step'] as const;
+
+/** Event the headless runner listens to on the clock node. */
+export const RUN_EVENT = 'izh-run';
+
+export default function register(RED: NodeRED): void {
+  function IzhClockNode(this: Node, config: FlowNode) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const status = new ThrottledStatus(node, 500);
+    let settings: ClockSettings | null = null;
+    let run: ActiveRun | null = null;
+
+    try {
+      settings = normalizeClock(config);
+      node.status({ fill: 'grey', shape: 'dot', text: `ready, dt ${settings.dt} ms` });
+    } catch (e) {
+      reportError(node, config, e);
+    }
+
+    const forEachMember = (r: ActiveRun, fn: (id: string) => void) => {
+      for (const id of r.members.keys()) if (id !== node.id) fn(id);
+    };
+
+    const release = () => {
+      if (!run) return;
+      run.simulation.dispose();
+      forEachMember(run, (id) => memberOf(id)?.attach(null));
+      run = null;
+    };
+
+    const showEvent = (event: RunEvent) => {
+      const simulated = `${formatNumber(event.t)} ms`;
+      const wall = `${formatNumber(event.wallMs)} ms wall`;
+      switch (event.event) {
+        case 'started':
+        case 'resumed':
+        case 'progress':
+          status.set({ fill: 'green', shape: 'dot', text: `running ${simulated}` }, event.event !== 'progress');
+          break;
+        case 'paused':
+          status.set({ fill: 'yellow', shape: 'ring', text: `paused at ${simulated}` }, true);
+          break;
+        case 'finished':
+        case 'stopped':
+          status.set({ fill: 'blue', shape: 'dot', text: `${event.event === 'finished' ? 'done' : 'stopped'} ${simulated}, ${wall}` }, true);
+          break;
+        case 'reset':
+          status.set({ fill: 'grey', shape: 'dot', text: 'reset to 0 ms' }, true);
+          break;
+        case 'error':
+          status.set({ fill: 'red', shape: 'ring', text: `failed at ${simulated}` }, true);
+          break;
+      }
+    };
+
+    /** Compiles the deployed flow into this clock's network and attaches its nodes. */
+    const build = (): ActiveRun => {
+      release();
+      const compiled = compileNetwork(deployedFlow(RED), node.id, (id) => memberOf(id)?.patch?.());
+      const network = new Network(compiled.description);
+      let current: ActiveRun;
+      const simulation = new Simulation(network, compiled.clock.settings, {
+        onChunk: () => forEachMember(current, (id) => memberOf(id)?.chunk?.(current)),
+        onEvent: (event) => {
+          showEvent(event);
+          if (event.event === 'error') node.error(`${compiled.clock.name}: the run failed at ${event.t} ms: ${event.error}`);
+          if (['finished', 'stopped', 'paused', 'error'].includes(event.event)) forEachMember(current, (id) => memberOf(id)?.ended?.(current, event));
+          node.send([null, { topic: config.name || 'clock', payload: event }]);
+          node.emit(RUN_EVENT, event);
+        },
+      });
+      current = { clockId: node.id, network, simulation, members: compiled.members };
+      run = current;
+      forEachMember(current, (id) => memberOf(id)?.attach(current));
+      return current;
+    };
+
+    const execute = (command: string, msg: NodeMessage) => {
+      switch (command) {
+        case 'start':
+          build().simulation.start();
+          return;
+        case 'run': {
+          const ms = toNumber('msg.ms', msg.ms ?? (msg.payload as Record<string, unknown> | undefined)?.ms, { above: 0 });
+          (run && run.simulation.state !== 'idle' ? run : build()).simulation.runFor(ms);
+          return;
+        }
+        case 'step': {
+          const steps = msg.steps ?? (msg.payload as Record<string, unknown> | undefined)?.steps ?? 1;
+          (run ?? build()).simulation.step(toNumber('msg.steps', steps, { integer: true, min: 1 }));
+          return;
+        }
+        case 'pause':
+          if (run?.simulation.state === 'running') run.simulation.pause();
+          else node.warn('pause: the clock is not running');
+          return;
+        case 'resume':
+          if (run?.simulation.state === 'paused') run.simulation.resume();
+          else node.warn('resume: the clock is not paused');
+          return;
+        case 'stop':
+          if (run && (run.simulation.state === 'running' || run.simulation.state === 'paused')) run.simulation.stop();
+          return;
+        case 'reset':
+          if (run) run.simulation.reset();
+          else showEvent({ event: 'reset', t: 0, steps: 0, wallMs: 0, mode: settings?.mode ?? 'batch' });
+          return;
+      }
+    };
+
+    node.on('input', (msg, _send, done) => {
+      const command = commandOf(msg);
+      try {
+        if (!command || !(COMMANDS as readonly string[]).includes(command)) {
+          throw new ConfigError('msg.payload', msg.payload, `is not a clock command; send one of ${COMMANDS.join(', ')} (run needs msg.ms, step takes msg.steps)`);
+        }
+        execute(command, msg);
+        done();
+      } catch (e) {
+        reportError(node, config, e, msg);
+        done();
+      }
+    });
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      release();
+      done();
+    });
+
+    if (settings?.startOnDeploy) {
+      // the other nodes of the flow exist only once the flows have started
+      const onStarted = () => {
+        RED.events.removeListener('flows:started', onStarted);
+        node.receive({ payload: 'start' });
+      };
+      RED.events.on('flows:started', onStarted);
+      node.on('close', (_removed: boolean, done: () => void) => {
+        RED.events.removeListener('flows:started', onStarted);
+        done();
+      });
+    }
+  }
+
+  RED.nodes.registerType('izh-clock', IzhClockNode);
+
+  // the button on the node, as the inject node has
+  RED.httpAdmin.post('/izh-clock/:id/:command', RED.auth.needsPermission('izh-clock.write'), (req: { params: Record<string, string> }, res: { sendStatus(code: number): void }) => {
+    const node = RED.nodes.getNode(req.params.id);
+    if (!node || node.type !== 'izh-clock') return res.sendStatus(404);
+    if (!(COMMANDS as readonly string[]).includes(req.params.command)) return res.sendStatus(400);
+    node.receive({ payload: req.params.command });
+    res.sendStatus(200);
+  });
+}

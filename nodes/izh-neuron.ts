@@ -1,0 +1,144 @@
+/**
+ * izh-neuron: a population of Izhikevich neurons. Output 1 is the simulation wire to
+ * monitors; output 2 carries spike events when enabled. Messages change parameters from the
+ * next step ({a: 0.03}), load a preset ({preset: "C"}) or reset the state ("reset").
+ */
+import { eventMonitorId, neuronSpecOf, SPIKE_EVENTS, type FlowNode, type SpikeEvents } from '../lib/compiler';
+import type { NeuronSpec } from '../lib/neuron';
+import { findPreset, PRESETS } from '../lib/presets';
+import { ConfigError, oneOf } from '../lib/validate';
+import type { Node, NodeMessage, NodeRED, NodeStatus } from './api';
+import { commandOf, formatNumber, registerMember, reportError, showWiring, ThrottledStatus, unregisterMember, type ActiveRun, type SimulationMember } from './shared';
+
+/** Parameters a message may change. */
+const PARAMETERS = ['a', 'b', 'c', 'd', 'v0', 'u0', 'k1', 'k2', 'k3', 'vpeak', 'recovery', 'C', 'k', 'vr', 'vt',
+  'peakU', 'resetU', 'uMax', 'vb', 'bSwitchV', 'bAbove', 'form', 'scheme', 'size'];
+
+/** At most this many single-spike messages per chunk; the rest of a chunk is dropped with a warning. */
+export const MAX_SPIKE_MESSAGES_PER_CHUNK = 1000;
+
+export default function register(RED: NodeRED): void {
+  function IzhNeuronNode(this: Node, config: FlowNode) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const status = new ThrottledStatus(node, 250);
+    const label = config.name || 'neuron';
+    let patch: Record<string, unknown> = {};
+    let run: ActiveRun | null = null;
+    let spikeEvents: SpikeEvents = 'off';
+    let warnedDrop = false;
+
+    const describe = (spec: NeuronSpec): string => {
+      const p = spec.params;
+      const core = p.form === '2003' ? `a ${p.a} b ${p.b} c ${p.c} d ${p.d}` : `2007 C ${p.C} k ${p.k}`;
+      return spec.size > 1 ? `${spec.size} × ${core}` : core;
+    };
+    const idle = (spec: NeuronSpec): NodeStatus => ({ fill: 'grey', shape: 'dot', text: describe(spec) });
+
+    try {
+      spikeEvents = oneOf('spikeEvents', config.spikeEvents, SPIKE_EVENTS, 'off');
+      showWiring(RED, node, config, idle(neuronSpecOf(config)));
+    } catch (e) {
+      reportError(node, config, e);
+    }
+
+    const showActivity = (r: ActiveRun, force: boolean) => {
+      const group = r.network.populations.get(node.id);
+      if (!group) return;
+      const seconds = r.network.time / 1000;
+      const rate = seconds > 0 ? group.totalSpikes / group.size / seconds : 0;
+      const spikes = `${group.totalSpikes.toLocaleString('en-US')} spike${group.totalSpikes === 1 ? '' : 's'}`;
+      status.set({ fill: 'green', shape: force ? 'ring' : 'dot', text: `${spikes}, ${formatNumber(rate)} Hz` }, force);
+    };
+
+    const sendSpikeEvents = (r: ActiveRun) => {
+      if (spikeEvents === 'off') return;
+      const monitor = r.network.spikeMonitors.get(eventMonitorId(node.id));
+      if (!monitor) return;
+      const { times, indices } = monitor.takeChunk();
+      if (times.length === 0) return;
+      if (spikeEvents === 'chunk') {
+        node.send([null, { topic: label, payload: { times, indices, t: r.network.time } }]);
+        return;
+      }
+      const count = Math.min(times.length, MAX_SPIKE_MESSAGES_PER_CHUNK);
+      if (count < times.length && !warnedDrop) {
+        warnedDrop = true;
+        node.warn(`${times.length} spikes in one chunk; only the first ${count} were sent as messages. Choose "one message per chunk" for busy populations.`);
+      }
+      const messages: NodeMessage[] = [];
+      for (let s = 0; s < count; s++) messages.push({ topic: label, payload: { t: times[s], neuron: indices[s] } });
+      node.send([null, messages]);
+    };
+
+    const member: SimulationMember = {
+      patch: () => patch,
+      attach(r) {
+        run = r;
+        if (r) status.set({ fill: 'green', shape: 'dot', text: '0 spikes' }, true);
+      },
+      chunk(r) {
+        sendSpikeEvents(r);
+        showActivity(r, false);
+      },
+      ended(r) {
+        showActivity(r, true);
+      },
+    };
+    registerMember(node.id, member);
+
+    node.on('input', (msg, _send, done) => {
+      try {
+        if (commandOf(msg) === 'reset') {
+          run?.network.resetNeuron(node.id);
+        } else {
+          const change = changeFrom(msg.payload);
+          const spec = neuronSpecOf(config, { ...patch, ...change });
+          if (run && spec.size !== run.network.populations.get(node.id)?.size) {
+            throw new ConfigError('size', spec.size, 'cannot change during a run; stop the clock and start it again');
+          }
+          patch = { ...patch, ...change };
+          run?.network.setNeuron(node.id, spec);
+          if (!run) node.status(idle(spec));
+        }
+      } catch (e) {
+        // the last good parameters stay in force
+        reportError(node, config, e, msg);
+      }
+      done();
+    });
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      unregisterMember(node.id, member);
+      run = null;
+      done();
+    });
+
+    function changeFrom(payload: unknown): Record<string, unknown> {
+      if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
+        throw new ConfigError('msg.payload', payload, 'must be "reset" or an object of parameters, e.g. {"a": 0.02, "d": 8} or {"preset": "C"}');
+      }
+      const { preset, ...fields } = payload as Record<string, unknown>;
+      let change: Record<string, unknown> = {};
+      if (preset !== undefined) {
+        const found = typeof preset === 'string' ? findPreset(preset) : undefined;
+        if (!found) throw new ConfigError('msg.payload.preset', preset, `is not a preset (known: ${PRESETS.map((p) => p.code).join(', ')})`);
+        // a preset replaces every parameter, so blank the ones it does not set
+        change = { ...Object.fromEntries(PARAMETERS.filter((k) => k !== 'size' && k !== 'scheme').map((k) => [k, ''])), ...found.neuron };
+      }
+      for (const [key, value] of Object.entries(fields)) {
+        if (!PARAMETERS.includes(key)) throw new ConfigError(`msg.payload.${key}`, value, `is not a neuron parameter (parameters: ${PARAMETERS.join(', ')})`);
+        change[key] = value;
+      }
+      if (Object.keys(change).length === 0) throw new ConfigError('msg.payload', payload, 'names no parameter to change');
+      return change;
+    }
+  }
+
+  RED.nodes.registerType('izh-neuron', IzhNeuronNode);
+
+  // the edit dialog fills its fields from the engine's own preset table
+  RED.httpAdmin.get('/izh-neuron/presets', RED.auth.needsPermission('izh-neuron.read'), (_req: unknown, res: { json(body: unknown): void }) => {
+    res.json(PRESETS);
+  });
+}

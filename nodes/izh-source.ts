@@ -1,0 +1,101 @@
+/**
+ * izh-source: a current source. Its output is the simulation wire to the neurons it feeds.
+ * Messages change it from the next step: a number sets the amplitude, a string sets an
+ * expression of t, an object sets any of its fields ({amplitude: 5, onset: 20}).
+ */
+import type { FlowNode } from '../lib/compiler';
+import { normalizeSource, type SourceSpec } from '../lib/sources';
+import { ConfigError } from '../lib/validate';
+import type { Node, NodeRED, NodeStatus } from './api';
+import { formatNumber, registerMember, reportError, showWiring, unregisterMember, type ActiveRun, type SimulationMember } from './shared';
+
+/** The fields a message may change (everything that describes the current). */
+const FIELDS = ['kind', 'amplitude', 'baseline', 'onset', 'offset', 'edges', 'times', 'start', 'period', 'count', 'width',
+  'slope', 'frequency', 'phase', 'mean', 'std', 'seed', 'table', 'interpolation', 'expression'];
+
+/** Source kinds a bare number (the new amplitude) applies to. */
+const AMPLITUDE_KINDS = ['constant', 'step', 'pulses', 'sine'];
+
+export function describeSource(spec: SourceSpec): string {
+  switch (spec.kind) {
+    case 'constant': return `I = ${formatNumber(spec.amplitude)}`;
+    case 'step': return `step to ${formatNumber(spec.amplitude)}`;
+    case 'pulses': return `pulses of ${formatNumber(spec.amplitude)}`;
+    case 'ramp': return `ramp ${formatNumber(spec.slope)}/ms`;
+    case 'sine': return `sine ${formatNumber(spec.frequency)} Hz`;
+    case 'noise': return `noise σ ${formatNumber(spec.std)}`;
+    case 'table': return `table of ${spec.points.length}`;
+    case 'expression': return spec.expression.length > 24 ? `${spec.expression.slice(0, 23)}…` : spec.expression;
+  }
+}
+
+export default function register(RED: NodeRED): void {
+  function IzhSourceNode(this: Node, config: FlowNode) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    let patch: Record<string, unknown> = {};
+    let run: ActiveRun | null = null;
+    const idle = (spec: SourceSpec): NodeStatus => ({ fill: 'grey', shape: 'dot', text: describeSource(spec) });
+
+    try {
+      showWiring(RED, node, config, idle(normalizeSource(config)));
+    } catch (e) {
+      reportError(node, config, e);
+    }
+
+    const member: SimulationMember = {
+      patch: () => patch,
+      attach(r) {
+        run = r;
+      },
+    };
+    registerMember(node.id, member);
+
+    node.on('input', (msg, _send, done) => {
+      try {
+        const change = changeFrom(msg.payload);
+        const spec = normalizeSource({ ...config, ...patch, ...change });
+        patch = { ...patch, ...change };
+        run?.network.setSource(node.id, spec);
+        node.status({ ...idle(spec), fill: run ? 'green' : 'grey' });
+      } catch (e) {
+        // the last good settings stay in force
+        reportError(node, config, e, msg);
+      }
+      done();
+    });
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      unregisterMember(node.id, member);
+      run = null;
+      done();
+    });
+
+    function changeFrom(payload: unknown): Record<string, unknown> {
+      if (typeof payload === 'number') {
+        if (!Number.isFinite(payload)) throw new ConfigError('msg.payload', payload, 'must be a finite number (the new amplitude)');
+        const kind = patch.kind ?? config.kind ?? 'constant';
+        if (kind === 'expression') return { kind: 'constant', amplitude: payload };
+        if (!AMPLITUDE_KINDS.includes(String(kind))) {
+          throw new ConfigError('msg.payload', payload, `sets an amplitude, but a ${String(kind)} source has none; send an object of fields, e.g. {"slope": 0.1}`);
+        }
+        return { amplitude: payload };
+      }
+      if (typeof payload === 'string') {
+        const trimmed = payload.trim();
+        if (trimmed !== '' && Number.isFinite(Number(trimmed))) return changeFrom(Number(trimmed));
+        return { kind: 'expression', expression: payload };
+      }
+      if (payload && typeof payload === 'object' && !Array.isArray(payload)) {
+        const entries = Object.entries(payload as Record<string, unknown>);
+        const unknown = entries.find(([key]) => !FIELDS.includes(key));
+        if (unknown) throw new ConfigError(`msg.payload.${unknown[0]}`, unknown[1], `is not a field of a current source (fields: ${FIELDS.join(', ')})`);
+        if (entries.length === 0) throw new ConfigError('msg.payload', payload, 'names no field to change');
+        return Object.fromEntries(entries);
+      }
+      throw new ConfigError('msg.payload', payload, 'must be a number (amplitude), a string (expression of t) or an object of fields');
+    }
+  }
+
+  RED.nodes.registerType('izh-source', IzhSourceNode);
+}

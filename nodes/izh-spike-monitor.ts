@@ -1,0 +1,18 @@
+/** izh-spike-monitor: every spike of the neuron wired into it, with counts and rates. */
+import type { SpikeResult } from '../lib/monitors';
+import type { NodeRED } from './api';
+import { formatNumber } from './shared';
+import { registerMonitor } from './monitor';
+
+export default function register(RED: NodeRED): void {
+  registerMonitor(RED, {
+    type: 'izh-spike-monitor',
+    monitor: 'spike',
+    check: () => 'spike monitor',
+    recorder: (run, id) => run.network.spikeMonitors.get(id),
+    summary: (result) => {
+      const r = result as SpikeResult;
+      return `${r.total} spike${r.total === 1 ? '' : 's'}, ${formatNumber(r.meanRate)} Hz`;
+    },
+  });
+}

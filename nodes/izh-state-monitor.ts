@@ -1,0 +1,20 @@
+/** izh-state-monitor: v, u and/or I of chosen neurons, every k-th step. */
+import { normalizeStateMonitor, type StateResult } from '../lib/monitors';
+import type { NodeRED } from './api';
+import { registerMonitor } from './monitor';
+
+export default function register(RED: NodeRED): void {
+  registerMonitor(RED, {
+    type: 'izh-state-monitor',
+    monitor: 'state',
+    check: (config) => {
+      const spec = normalizeStateMonitor(config);
+      return `${spec.variables.join(', ')} of ${spec.indices === null ? 'all' : spec.indices.length === 1 ? `#${spec.indices[0]}` : `${spec.indices.length} neurons`}`;
+    },
+    recorder: (run, id) => run.network.stateMonitors.get(id),
+    summary: (result) => {
+      const r = result as StateResult;
+      return `${r.t.length} samples${r.truncated ? ' (budget reached)' : ''}`;
+    },
+  });
+}

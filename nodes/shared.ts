@@ -1,0 +1,107 @@
+/**
+ * What the five node adapters share: the table of live simulation nodes (so a clock can
+ * reach the nodes of its network), error reporting and throttled status.
+ */
+import { clocksOf, labelOf, type FlowNode } from '../lib/compiler';
+import type { Network } from '../lib/network';
+import type { RunEvent, Simulation } from '../lib/simulation';
+import { ConfigError } from '../lib/validate';
+import type { Node, NodeMessage, NodeRED, NodeStatus } from './api';
+
+/** A clock's current run: its network and the simulation stepping it. */
+export interface ActiveRun {
+  clockId: string;
+  network: Network;
+  simulation: Simulation;
+  members: ReadonlyMap<string, FlowNode>;
+}
+
+/** What a source, neuron or monitor node offers the clock that runs it. */
+export interface SimulationMember {
+  /** changes made by messages since the deploy, laid over the config when a run is built */
+  patch?(): Record<string, unknown> | undefined;
+  /** the node is now part of `run` (null: no longer part of any run) */
+  attach(run: ActiveRun | null): void;
+  /** a chunk of steps was computed */
+  chunk?(run: ActiveRun): void;
+  /** the run finished, stopped, paused or failed */
+  ended?(run: ActiveRun, event: RunEvent): void;
+}
+
+const members = new Map<string, SimulationMember>();
+
+export function registerMember(id: string, member: SimulationMember): void {
+  members.set(id, member);
+}
+
+export function unregisterMember(id: string, member: SimulationMember): void {
+  if (members.get(id) === member) members.delete(id);
+}
+
+export function memberOf(id: string): SimulationMember | undefined {
+  return members.get(id);
+}
+
+/** Every node of the deployed flows, as flow-file JSON. */
+export function deployedFlow(RED: NodeRED): FlowNode[] {
+  const nodes: FlowNode[] = [];
+  RED.nodes.eachNode((config) => nodes.push(config));
+  return nodes;
+}
+
+/** The sentence for a problem: a ConfigError names the node, the field and the value. */
+export function describeError(err: unknown, config: FlowNode): string {
+  if (err instanceof ConfigError) return (err.nodeLabel ? err : err.forNode(labelOf(config))).message;
+  return `${labelOf(config)}: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+/** Short status text for an error (the whole sentence goes to node.error). */
+export function errorStatusText(err: unknown): string {
+  if (err instanceof ConfigError) return `${err.field} ${err.reason}`.slice(0, 40);
+  return (err instanceof Error ? err.message : String(err)).slice(0, 40);
+}
+
+/** Reports a problem: node.error (catchable when a message caused it) and a red status. */
+export function reportError(node: Node, config: FlowNode, err: unknown, msg?: NodeMessage): void {
+  node.error(describeError(err, config), msg);
+  node.status({ fill: 'red', shape: 'ring', text: errorStatusText(err) });
+}
+
+/** Status for a node outside every clock's network; returns true when the node is in one. */
+export function showWiring(RED: NodeRED, node: Node, config: FlowNode, idle: NodeStatus): boolean {
+  const clocks = clocksOf(deployedFlow(RED), config.id);
+  if (clocks.length === 0) {
+    node.status({ fill: 'yellow', shape: 'ring', text: 'not wired to a clock' });
+    return false;
+  }
+  node.status(idle);
+  return true;
+}
+
+/** Sets a node's status at most every `everyMs` unless forced, so fast runs do not flood the editor. */
+export class ThrottledStatus {
+  private last = 0;
+  constructor(private readonly node: Node, private readonly everyMs = 250) {}
+  set(status: NodeStatus, force = false): void {
+    const now = Date.now();
+    if (!force && now - this.last < this.everyMs) return;
+    this.last = now;
+    this.node.status(status);
+  }
+}
+
+/** 12.5 -> "12.5", 100 -> "100", 0.333333 -> "0.33" */
+export function formatNumber(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const rounded = Math.abs(x) >= 100 ? Math.round(x) : Math.round(x * 100) / 100;
+  return rounded.toLocaleString('en-US');
+}
+
+/** A command word from msg.payload (string) or msg.payload.command / msg.command. */
+export function commandOf(msg: NodeMessage): string | undefined {
+  if (typeof msg.payload === 'string') return msg.payload.trim().toLowerCase();
+  if (typeof msg.command === 'string') return msg.command.trim().toLowerCase();
+  const payload = msg.payload as Record<string, unknown> | undefined;
+  if (payload && typeof payload === 'object' && typeof payload.command === 'string') return payload.command.trim().toLowerCase();
+  return undefined;
+}
