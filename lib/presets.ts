@@ -109,14 +109,14 @@ function bookPresets(): Preset[] {
   });
   return [
     book('RS', 'regular spiking (L5 pyramidal)', { C: 100, k: 0.7, vr: -60, vt: -40, vpeak: 35, a: 0.03, b: -2, c: -50, d: 100 },
-      [step(70, 50)], 'Tonic spiking with adaptation.'),
+      [step(100, 50)], 'Tonic spiking with adaptation.'),
     book('IB', 'intrinsically bursting (L5)', { C: 150, k: 1.2, vr: -75, vt: -45, vpeak: 50, a: 0.01, b: 5, c: -56, d: 130 },
       [step(550, 50)], 'An initial burst, then single spikes.'),
     book('CH', 'chattering (cat V1)', { C: 50, k: 1.5, vr: -60, vt: -40, vpeak: 25, a: 0.03, b: 1, c: -40, d: 150 },
       [step(200, 50)], 'Repeated high-frequency bursts.'),
     book('LTS', 'low-threshold spiking (barrel interneuron)',
       { C: 100, k: 1, vr: -56, vt: -42, vpeak: 40, a: 0.03, b: 8, c: -53, d: 20, peakU: -0.1, resetU: 0.04, uMax: 670 },
-      [step(100, 50)], 'A rebound-prone interneuron firing with adaptation.'),
+      [step(200, 50)], 'A rebound-prone interneuron firing with adaptation.'),
     book('FS', 'fast spiking (L5 interneuron)', { C: 20, k: 1, vr: -55, vt: -40, vpeak: 25, a: 0.2, b: 0.025, c: -45, d: 0, vb: -55 },
       [step(100, 50)], 'High-frequency firing without adaptation.'),
     book('TC', 'thalamocortical relay (LGN)', { C: 200, k: 1.6, vr: -60, vt: -50, vpeak: 35, a: 0.01, b: 15, c: -60, d: 10, bSwitchV: -65, bAbove: 0, peakU: 0.1, resetU: -0.1 },

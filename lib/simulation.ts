@@ -34,7 +34,7 @@ export function normalizeClock(raw: Record<string, unknown>): ClockSettings {
   const duration = optionalNumber('duration', raw.duration, Infinity, { above: 0 });
   if (duration === Infinity && mode === 'batch') throw new ConfigError('duration', raw.duration, 'must be set for a batch run (only real-time runs may go on until stopped)');
   if (dt > duration) throw new ConfigError('dt', raw.dt, `must not be larger than the duration (${duration} ms)`);
-  if (duration / dt > MAX_STEPS) throw new ConfigError('duration', raw.duration, `needs ${Math.round(duration / dt)} steps at dt = ${dt} ms; at most ${MAX_STEPS} are allowed`);
+  if (Number.isFinite(duration) && duration / dt > MAX_STEPS) throw new ConfigError('duration', raw.duration, `needs ${Math.round(duration / dt)} steps at dt = ${dt} ms; at most ${MAX_STEPS} are allowed`);
   return {
     dt,
     duration,

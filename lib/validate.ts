@@ -56,6 +56,7 @@ export function toNumber(field: string, raw: unknown, rule: NumberRule = {}): nu
   if (typeof raw === 'number') value = raw;
   else if (typeof raw === 'string' && raw.trim() !== '') value = Number(raw.trim());
   else throw new ConfigError(field, raw, 'must be a number');
+  if (typeof raw === 'string' && Number.isNaN(value)) throw new ConfigError(field, raw, 'must be a number');
   if (!Number.isFinite(value)) throw new ConfigError(field, raw, 'must be a finite number');
   if (rule.integer && !Number.isInteger(value)) throw new ConfigError(field, raw, 'must be a whole number');
   if (rule.above !== undefined && !(value > rule.above)) throw new ConfigError(field, raw, `must be greater than ${rule.above}`);
