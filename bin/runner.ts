@@ -88,9 +88,12 @@ export async function runFlow(nodes: FlowNode[], options: RunOptions = {}): Prom
     throw new RunError('izh-flow needs Node-RED: run `npm install node-red` next to this package', 2);
   }
   const userDir = mkdtempSync(join(tmpdir(), 'izh-flow-'));
-  // nodes outside any tab (as in an exported selection) go onto one tab of their own
+  // nodes outside any tab (as in an exported selection) go onto one tab of their own,
   const tabs = new Set(nodes.filter((n) => n.type === 'tab').map((n) => n.id));
-  const kept: FlowNode[] = nodes.filter((n) => !isDashboardNode(n)).map((n) => (Array.isArray(n.wires) && (typeof n.z !== 'string' || !tabs.has(n.z)) ? { ...n, z: 'izh-flow-tab' } : n));
+  // and hand-written nodes without a position (Node-RED would take them for config nodes) get one
+  const kept: FlowNode[] = nodes
+    .filter((n) => !isDashboardNode(n))
+    .map((n) => (Array.isArray(n.wires) ? { x: 0, y: 0, ...n, z: typeof n.z === 'string' && tabs.has(n.z) ? n.z : 'izh-flow-tab' } : n));
   if (kept.some((n) => n.z === 'izh-flow-tab')) kept.push({ id: 'izh-flow-tab', type: 'tab', label: 'izh-flow' });
   writeFileSync(join(userDir, 'flows.json'), JSON.stringify(kept));
   const errors: string[] = [];

@@ -142,7 +142,7 @@ export class Simulation {
     if (this.state === 'running') throw new ConfigError('steps', count, 'cannot be stepped while the clock runs; pause it first');
     const n = toNumber('steps', count, { integer: true, min: 1, max: MAX_STEPS });
     this.network.run(n);
-    if (this.state === 'idle') this.state = 'paused';
+    this.state = 'paused'; // a stepped run can be continued, resumed or stopped
     this.hooks.onChunk?.();
   }
 

@@ -1,0 +1,343 @@
+/**
+ * The five nodes inside a real Node-RED runtime (node-red-node-test-helper): wiring, commands,
+ * messages in and out, status, bad input and redeploys.
+ */
+import helper from 'node-red-node-test-helper';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import clockNode from '../nodes/izh-clock';
+import neuronNode from '../nodes/izh-neuron';
+import sourceNode from '../nodes/izh-source';
+import spikeMonitorNode from '../nodes/izh-spike-monitor';
+import stateMonitorNode from '../nodes/izh-state-monitor';
+import { REFERENCE, simulateReference } from './reference';
+
+const NODES = [clockNode, sourceNode, neuronNode, spikeMonitorNode, stateMonitorNode];
+type Msg = Record<string, any>;
+type Flow = Array<Record<string, unknown>>;
+
+helper.init(require.resolve('node-red'));
+
+/** Pattern A: clock -> step source -> neuron -> spike and state monitors -> helper sinks. */
+function patternA(overrides: { clock?: object; source?: object; neuron?: object; state?: object } = {}): Flow {
+  return withPositions([
+    { id: 'tab', type: 'tab', label: 'test' },
+    { id: 'clock', z: 'tab', type: 'izh-clock', name: 'clock', dt: 0.25, duration: 100, mode: 'batch', wires: [['source'], ['events']], ...overrides.clock },
+    { id: 'source', z: 'tab', type: 'izh-source', name: 'step', kind: 'step', amplitude: 14, onset: 10, wires: [['neuron']], ...overrides.source },
+    {
+      id: 'neuron', z: 'tab', type: 'izh-neuron', name: 'A', form: '2003', size: 1, scheme: 'izhikevich', spikeEvents: 'off',
+      params: { a: 0.02, b: 0.2, c: -65, d: 6, v0: -70 }, wires: [['spikes', 'trace'], ['spikeEvents']], ...overrides.neuron,
+    },
+    { id: 'spikes', z: 'tab', type: 'izh-spike-monitor', name: 'spikes', wires: [['spikeOut']] },
+    { id: 'trace', z: 'tab', type: 'izh-state-monitor', name: 'trace', variables: 'v,I', indices: '0', every: 1, wires: [['traceOut']], ...overrides.state },
+    { id: 'events', z: 'tab', type: 'helper' },
+    { id: 'spikeOut', z: 'tab', type: 'helper' },
+    { id: 'traceOut', z: 'tab', type: 'helper' },
+    { id: 'spikeEvents', z: 'tab', type: 'helper' },
+  ]);
+}
+
+/** Node-RED treats a node without x and y as a config node. */
+function withPositions(flow: Flow): Flow {
+  return flow.map((n) => (n.type === 'tab' ? n : { x: 100, y: 100, ...n }));
+}
+
+/** Resolves with the next message a helper node receives that passes `accept`. */
+function next(id: string, accept: (msg: Msg) => boolean = () => true): Promise<Msg> {
+  return new Promise((resolve) => {
+    const node = helper.getNode(id);
+    const handler = (msg: Msg) => {
+      if (!accept(msg)) return;
+      node.removeListener('input', handler);
+      resolve(msg);
+    };
+    node.on('input', handler);
+  });
+}
+
+/** Resolves with the next node.error / node.status call of a node. */
+function nextCall(id: string, method: 'error' | 'status' | 'warn', accept: (arg: any) => boolean = () => true): Promise<any> {
+  return new Promise((resolve) => {
+    const node = helper.getNode(id);
+    const handler = (call: { args: any[] }) => {
+      if (!accept(call.args[0])) return;
+      node.removeListener(`call:${method}`, handler);
+      resolve(call.args[0]);
+    };
+    node.on(`call:${method}`, handler);
+  });
+}
+
+/** The last status a node showed (the helper's spy is shared by all nodes, so filter by node). */
+const lastStatus = (id: string): any => {
+  const calls = (helper.getNode(id).status as any).getCalls().filter((c: { thisValue: { id: string } }) => c.thisValue.id === id);
+  return calls.length ? calls[calls.length - 1].args[0] : undefined;
+};
+
+const finished = (msg: Msg) => msg.payload.event === 'finished';
+
+beforeAll(() => helper.startServer());
+afterEach(() => helper.unload());
+afterAll(() => helper.stopServer());
+
+describe('a flow of the five nodes', () => {
+  it('reproduces pattern A when the clock starts', async () => {
+    await helper.load(NODES, patternA());
+    const spikes = next('spikeOut');
+    const trace = next('traceOut');
+    const done = next('events', finished);
+    helper.getNode('clock').receive({ payload: 'start' });
+    const expected = simulateReference(REFERENCE.A);
+    const spikeMsg = await spikes;
+    expect(spikeMsg.topic).toBe('spikes');
+    expect(spikeMsg.event).toBe('finished');
+    expect(spikeMsg.payload.times).toEqual(expected.spikes);
+    expect(spikeMsg.payload.indices).toEqual(expected.spikes.map(() => 0));
+    const traceMsg = await trace;
+    expect(traceMsg.payload.v[0]).toEqual(expected.v);
+    expect(traceMsg.payload.t).toHaveLength(401);
+    const event = await done;
+    expect(event.payload).toMatchObject({ event: 'finished', t: 100, steps: 401, mode: 'batch' });
+    expect(lastStatus('clock')).toMatchObject({ fill: 'blue', text: expect.stringMatching(/^done 100 ms/) });
+    expect(lastStatus('neuron').text).toBe(`${expected.spikes.length} spikes, ${Math.round((expected.spikes.length / 0.1) * 100) / 100} Hz`);
+    expect(lastStatus('spikes').text).toMatch(/^5 spikes/);
+  });
+
+  it('starts from the button on the node', async () => {
+    await helper.load(NODES, patternA());
+    const spikes = next('spikeOut');
+    await helper.request().post('/izh-clock/clock/start').expect(200);
+    expect((await spikes).payload.times).toEqual(simulateReference(REFERENCE.A).spikes);
+    await helper.request().post('/izh-clock/nope/start').expect(404);
+    await helper.request().post('/izh-clock/clock/explode').expect(400);
+  });
+
+  it('serves the presets to the edit dialog', async () => {
+    await helper.load(NODES, patternA());
+    const res = await helper.request().get('/izh-neuron/presets').expect(200);
+    expect(res.body.map((p: { code: string }) => p.code)).toContain('RZ');
+    expect(res.body.find((p: { code: string }) => p.code === 'R').neuron).toMatchObject({ recovery: 'accommodation', u0: -16 });
+  });
+
+  it('starts on deploy when asked to', async () => {
+    const flow = patternA({ clock: { startOnDeploy: true } });
+    const spikes = new Promise<Msg>((resolve) => {
+      // the helper sink exists only after load, so listen as soon as it does
+      helper.load(NODES, flow).then(() => next('spikeOut').then(resolve));
+    });
+    expect((await spikes).payload.times).toEqual(simulateReference(REFERENCE.A).spikes);
+  });
+
+  it('runs for N ms, pauses, continues and stops on command', async () => {
+    await helper.load(NODES, patternA());
+    const clock = helper.getNode('clock');
+    let done = next('events', finished);
+    clock.receive({ payload: 'run', ms: 50 });
+    expect((await done).payload).toMatchObject({ t: 50, steps: 201 });
+    done = next('events', finished);
+    const spikes = next('spikeOut');
+    clock.receive({ payload: { command: 'run', ms: 50 } });
+    expect((await done).payload).toMatchObject({ t: 100, steps: 401 });
+    // the second segment continues the grid, so the whole run equals one run of 100 ms
+    expect((await spikes).payload.times).toEqual(simulateReference(REFERENCE.A).spikes);
+    const stepped = next('events', (m) => m.payload.event === 'stopped');
+    clock.receive({ payload: 'step', steps: 4 });
+    clock.receive({ payload: 'stop' });
+    expect((await stepped).payload.steps).toBe(405);
+  });
+
+  it('pauses and resumes a real-time run', async () => {
+    await helper.load(NODES, patternA({ clock: { mode: 'realtime', speed: 1, interval: 10, duration: 1000 } }));
+    const clock = helper.getNode('clock');
+    const paused = next('events', (m) => m.payload.event === 'paused');
+    clock.receive({ payload: 'start' });
+    await new Promise((r) => setTimeout(r, 50));
+    clock.receive({ payload: 'pause' });
+    const at = (await paused).payload.t;
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBeLessThan(1000);
+    const resumed = next('events', (m) => m.payload.event === 'resumed');
+    clock.receive({ payload: 'resume' });
+    expect((await resumed).payload.t).toBe(at);
+    const stopped = next('events', (m) => m.payload.event === 'stopped');
+    const spikes = next('spikeOut');
+    clock.receive({ payload: 'stop' });
+    expect((await stopped).payload.t).toBeGreaterThanOrEqual(at);
+    expect((await spikes).event).toBe('stopped');
+  });
+
+  it('sends live chunks while running when asked to', async () => {
+    const flow = patternA();
+    (flow[4] as Record<string, unknown>).live = true;
+    await helper.load(NODES, flow.map((n) => (n.id === 'clock' ? { ...n, mode: 'realtime', speed: 2, interval: 10 } : n)));
+    const chunks: Msg[] = [];
+    helper.getNode('spikeOut').on('input', (m: Msg) => chunks.push(m));
+    const done = next('events', finished);
+    helper.getNode('clock').receive({ payload: 'start' });
+    await done;
+    await new Promise((r) => setImmediate(r));
+    const live = chunks.filter((m) => m.event === 'chunk');
+    expect(live.length).toBeGreaterThan(1);
+    expect(live.flatMap((m) => m.payload.times)).toEqual(simulateReference(REFERENCE.A).spikes);
+    expect(chunks.at(-1)!.event).toBe('finished');
+  });
+
+  it('sends spike events from the neuron', async () => {
+    await helper.load(NODES, patternA({ neuron: { spikeEvents: 'each' } }));
+    const events: Msg[] = [];
+    helper.getNode('spikeEvents').on('input', (m: Msg) => events.push(m));
+    const done = next('events', finished);
+    helper.getNode('clock').receive({ payload: 'start' });
+    await done;
+    await new Promise((r) => setTimeout(r, 5));
+    expect(events.map((m) => m.payload.t)).toEqual(simulateReference(REFERENCE.A).spikes);
+    expect(events[0]).toMatchObject({ topic: 'A', payload: { neuron: 0 } });
+  });
+});
+
+describe('live control', () => {
+  it('changes a source from the next step', async () => {
+    await helper.load(NODES, patternA({ source: { kind: 'constant', amplitude: 14 } }));
+    const clock = helper.getNode('clock');
+    clock.receive({ payload: 'step', steps: 10 });
+    helper.getNode('source').receive({ payload: 2 });
+    clock.receive({ payload: 'step', steps: 2 });
+    helper.getNode('source').receive({ payload: '20 * (t >= 3)' });
+    clock.receive({ payload: 'step', steps: 2 });
+    helper.getNode('source').receive({ payload: { kind: 'constant', amplitude: 5 } });
+    clock.receive({ payload: 'step', steps: 1 });
+    const trace = next('traceOut');
+    clock.receive({ payload: 'stop' });
+    // steps at t = 0 .. 2.25 had 14, then 2 for t = 2.5, 2.75, then the expression, then 5
+    expect((await trace).payload.I[0]).toEqual([...Array(10).fill(14), 2, 2, 20, 20, 5]);
+  });
+
+  it('changes neuron parameters, loads presets and resets the state', async () => {
+    await helper.load(NODES, patternA());
+    const clock = helper.getNode('clock');
+    const neuron = helper.getNode('neuron');
+    clock.receive({ payload: 'step', steps: 1 });
+    neuron.receive({ payload: { d: 8, v0: -60 } });
+    neuron.receive({ payload: 'reset' });
+    clock.receive({ payload: 'step', steps: 1 });
+    neuron.receive({ payload: { preset: 'C' } });
+    const trace = next('traceOut');
+    clock.receive({ payload: 'stop' });
+    const v = (await trace).payload.v[0];
+    // after the reset the second step starts from the new v0 = -60 with u0 = b * v0
+    const v1 = -60 + 0.25 * (0.04 * 3600 + 5 * -60 + 140 + 12 + 0);
+    expect(v[1]).toBe(v1);
+  });
+
+  it('keeps the last good settings and reports bad messages', async () => {
+    await helper.load(NODES, patternA());
+    const source = helper.getNode('source');
+    const neuron = helper.getNode('neuron');
+    const clock = helper.getNode('clock');
+    let error = nextCall('source', 'error');
+    source.receive({ payload: { amplitude: 'lots' } });
+    expect(await error).toBe('current source "step": amplitude must be a number (got "lots")');
+    expect(lastStatus('source')).toMatchObject({ fill: 'red', shape: 'ring' });
+    error = nextCall('source', 'error');
+    source.receive({ payload: { volume: 3 } });
+    expect(await error).toMatch(/msg\.payload\.volume is not a field of a current source/);
+    error = nextCall('source', 'error');
+    source.receive({ payload: 'import({a: 1})' });
+    expect(await error).toMatch(/expression uses the function import, which is not allowed/);
+    error = nextCall('neuron', 'error');
+    neuron.receive({ payload: { a: NaN } });
+    expect(await error).toBe('neuron "A": a must be a finite number (got NaN)');
+    error = nextCall('neuron', 'error');
+    neuron.receive({ payload: [1, 2] });
+    expect(await error).toMatch(/msg\.payload must be "reset" or an object of parameters/);
+    error = nextCall('neuron', 'error');
+    neuron.receive({ payload: { preset: 'ZZ' } });
+    expect(await error).toMatch(/msg\.payload\.preset is not a preset/);
+    error = nextCall('clock', 'error');
+    clock.receive({ payload: 1764108000000 });
+    expect(await error).toMatch(/msg\.payload is not a clock command/);
+    error = nextCall('clock', 'error');
+    clock.receive({ payload: 'run', ms: -3 });
+    expect(await error).toMatch(/msg\.ms must be greater than 0 \(got -3\)/);
+    // nothing of that changed the run: it still reproduces pattern A
+    const spikes = next('spikeOut');
+    clock.receive({ payload: 'start' });
+    expect((await spikes).payload.times).toEqual(simulateReference(REFERENCE.A).spikes);
+  });
+
+  it('makes a bad message catchable by a catch node', async () => {
+    const flow = withPositions([...patternA(), { id: 'catch', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['caught']] }, { id: 'caught', z: 'tab', type: 'helper' }]);
+    await helper.load(NODES, flow);
+    const caught = next('caught');
+    helper.getNode('clock').receive({ payload: 'explode' });
+    const msg = await caught;
+    expect(msg.error.message).toMatch(/^clock "clock": msg\.payload is not a clock command.*\(got "explode"\)$/);
+    expect(msg.error.source.id).toBe('clock');
+  });
+});
+
+describe('bad configuration', () => {
+  it('shows a red status naming the field, and the clock refuses to run', async () => {
+    await helper.load(NODES, patternA({ neuron: { params: { a: 'x', b: 0.2, c: -65, d: 6 } } }));
+    expect(lastStatus('neuron')).toMatchObject({ fill: 'red', text: 'a must be a number' });
+    const error = nextCall('clock', 'error');
+    helper.getNode('clock').receive({ payload: 'start' });
+    expect(await error).toBe('neuron "A": a must be a number (got "x")');
+    expect(lastStatus('clock')).toMatchObject({ fill: 'red' });
+  });
+
+  it.each([
+    [{ dt: 0 }, 'dt must be greater than 0'],
+    [{ dt: 'abc' }, 'dt must be a number'],
+    [{ dt: 10, duration: 5 }, 'dt must not be larger than the duration'],
+    [{ duration: -1 }, 'duration must be greater than 0'],
+    [{ mode: 'warp' }, 'mode must be one of batch, realtime'],
+  ])('clock %j', async (clock, text) => {
+    await helper.load(NODES, patternA({ clock }));
+    expect(lastStatus('clock')).toMatchObject({ fill: 'red', shape: 'ring' });
+    expect(lastStatus('clock').text).toContain(text.slice(0, 30));
+  });
+
+  it('reports sources, sizes and monitors that make no sense', async () => {
+    await helper.load(NODES, patternA({ source: { kind: 'expression', expression: 'y + 1' }, neuron: { size: 0 }, state: { indices: '0, 5' } }));
+    expect(lastStatus('source').text).toMatch(/expression uses the unknown symbol/);
+    expect(lastStatus('neuron').text).toMatch(/size must be at least 1/);
+    const error = nextCall('clock', 'error');
+    helper.getNode('clock').receive({ payload: 'start' });
+    expect(await error).toMatch(/^(current source "step": expression|neuron "A": size)/);
+  });
+
+  it('says when a node is not wired to a clock', async () => {
+    const flow = patternA();
+    (flow[1] as Record<string, unknown>).wires = [[], ['events']];
+    await helper.load(NODES, flow);
+    for (const id of ['source', 'neuron', 'spikes', 'trace']) expect(lastStatus(id)).toMatchObject({ fill: 'yellow', text: 'not wired to a clock' });
+  });
+});
+
+describe('redeploy and close', () => {
+  it('leaves no timer behind when a running flow is removed', async () => {
+    await helper.load(NODES, patternA({ clock: { mode: 'realtime', duration: '', speed: 1, interval: 10 } }));
+    const before = (process as any).getActiveResourcesInfo().filter((r: string) => r === 'Timeout').length;
+    helper.getNode('clock').receive({ payload: 'start' });
+    await new Promise((r) => setTimeout(r, 30));
+    const clockRan = lastStatus('clock').text as string;
+    expect(clockRan).toMatch(/^running/);
+    await helper.unload();
+    await new Promise((r) => setTimeout(r, 30));
+    const after = (process as any).getActiveResourcesInfo().filter((r: string) => r === 'Timeout').length;
+    expect(after).toBeLessThanOrEqual(before);
+  });
+
+  it('gives the same result after a redeploy', async () => {
+    const run = async () => {
+      await helper.load(NODES, patternA());
+      const spikes = next('spikeOut');
+      helper.getNode('clock').receive({ payload: 'start' });
+      const times = (await spikes).payload.times;
+      await helper.unload();
+      return times;
+    };
+    const first = await run();
+    expect(await run()).toEqual(first);
+  });
+});
