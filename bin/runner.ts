@@ -6,9 +6,9 @@
  * Node-RED is one runtime per process, so runFlow() may be called once per process; to run
  * several flows, pass their nodes together (they keep their own clocks and networks).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { clocksIn, compileNetwork, labelOf, NODE_TYPES, type FlowNode } from '../lib/compiler';
 import type { SpikeResult, StateResult } from '../lib/monitors';
 import type { RunEvent } from '../lib/simulation';
@@ -52,8 +52,15 @@ export class RunError extends Error {
   }
 }
 
-/** The package root, which Node-RED loads as a module (nodes, icons, examples). */
-const PACKAGE_ROOT = join(__dirname, '..', '..');
+/** The package root, which Node-RED loads as a module (nodes, icons, examples): from bin/ or dist/bin/. */
+function packageRoot(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file) && JSON.parse(readFileSync(file, 'utf8')).name === PACKAGE_NAME) return dir;
+  }
+  throw new RunError(`cannot find the ${PACKAGE_NAME} package above ${__dirname}`, 2);
+}
+const PACKAGE_NAME = '@spiking-red/node-red-izhikevich';
 
 /** Dashboard widgets need an HTTP server and a browser; a headless run leaves them out. */
 function isDashboardNode(node: FlowNode): boolean {
@@ -100,18 +107,19 @@ export async function runFlow(nodes: FlowNode[], options: RunOptions = {}): Prom
   RED.init({
     userDir,
     flowFile: 'flows.json',
-    nodesDir: [PACKAGE_ROOT],
+    nodesDir: [packageRoot()],
     httpAdminRoot: false,
     httpNodeRoot: false,
     credentialSecret: false,
     logging: {
-      console: { level: options.logLevel ?? 'error', metrics: false, audit: false },
+      console: { level: options.logLevel ?? 'fatal', metrics: false, audit: false },
       collector: {
         level: 'error',
         metrics: false,
         audit: false,
         handler: () => (entry: { level: number; msg: unknown; type?: string; name?: string; id?: string }) => {
-          if (entry.level <= 20) errors.push(`${entry.type ?? 'node-red'}${entry.name ? ` "${entry.name}"` : ''}: ${String(entry.msg)}`);
+          // our nodes name themselves in their messages; others are named by type
+          if (entry.level <= 20) errors.push(entry.type?.startsWith('izh-') ? String(entry.msg) : `${entry.type ?? 'node-red'}: ${String(entry.msg)}`);
         },
       },
     },

@@ -96,7 +96,14 @@ export class Network {
     const end = this.nextStep + count;
     for (let k = this.nextStep; k < end; k++) {
       const t = k * dt;
-      for (let s = 0; s < sources.length; s++) values[s] = sources[s].value(t);
+      let s = 0;
+      try {
+        for (; s < sources.length; s++) values[s] = sources[s].value(t);
+      } catch (e) {
+        this.nextStep = k; // the steps before this one stand
+        const name = this.description.sources[s].name;
+        throw e instanceof ConfigError ? e.forNode(`current source "${name}"`) : e;
+      }
       for (const feed of this.feeds) {
         let shared = 0;
         if (feed.buffer) feed.buffer.fill(0);

@@ -3,7 +3,7 @@
  * sources and neurons it drives; its second output reports the run (started, progress,
  * paused, finished, ...). Commands arrive as msg.payload or from the button on the node.
  */
-import { compileNetwork, type FlowNode } from '../lib/compiler';
+import { compileNetwork, labelOf, type FlowNode } from '../lib/compiler';
 import { Network } from '../lib/network';
 import { normalizeClock, Simulation, type ClockSettings, type RunEvent } from '../lib/simulation';
 import { ConfigError, toNumber } from '../lib/validate';
@@ -76,7 +76,7 @@ export default function register(RED: NodeRED): void {
         onChunk: () => forEachMember(current, (id) => memberOf(id)?.chunk?.(current)),
         onEvent: (event) => {
           showEvent(event);
-          if (event.event === 'error') node.error(`${compiled.clock.name}: the run failed at ${event.t} ms: ${event.error}`);
+          if (event.event === 'error') node.error(`${labelOf(config)}: the run failed at ${event.t} ms: ${event.error}`);
           if (['finished', 'stopped', 'paused', 'error'].includes(event.event)) forEachMember(current, (id) => memberOf(id)?.ended?.(current, event));
           node.send([null, { topic: config.name || 'clock', payload: event }]);
           node.emit(RUN_EVENT, event);
