@@ -1,0 +1,90 @@
+/**
+ * npm run bench: prints machine-readable lines `BENCH <name> <value> <unit>`.
+ *  - neuron updates per second of the published scheme for N = 10,000 and N = 1,000,000;
+ *  - the same for the general path (rk4) at N = 10,000, for comparison;
+ *  - in-process latency from a clock start to the final monitor message of the pattern-A
+ *    example flow, through the embedded Node-RED runtime (median and worst of 30 starts).
+ * Each throughput figure is the best of several repetitions (the machine is shared).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Network, normalizeNeuron, normalizeSource, type Scheme } from '../lib';
+
+const ROOT = join(__dirname, '..', '..');
+
+function report(name: string, value: number, unit: string): void {
+  process.stdout.write(`BENCH ${name} ${Number(value.toPrecision(4))} ${unit}\n`);
+}
+
+function updatesPerSecond(size: number, steps: number, scheme: Scheme, repetitions: number): number {
+  const network = new Network({
+    dt: 0.25,
+    // an RS-like population with a drive that makes it fire, so the spike path is exercised
+    populations: [{ id: 'p', name: 'p', spec: normalizeNeuron({ a: 0.02, b: 0.2, c: -65, d: 8, v0: -70, size, scheme }) }],
+    sources: [{ id: 's', name: 's', spec: normalizeSource({ kind: 'constant', amplitude: 10 }), targets: ['p'] }],
+    spikeMonitors: [],
+    stateMonitors: [],
+  });
+  network.run(Math.max(1, Math.floor(steps / 10))); // warm up the JIT
+  let best = 0;
+  for (let r = 0; r < repetitions; r++) {
+    const began = process.hrtime.bigint();
+    network.run(steps);
+    const seconds = Number(process.hrtime.bigint() - began) / 1e9;
+    best = Math.max(best, (size * steps) / seconds);
+  }
+  return best;
+}
+
+async function latency(repetitions: number): Promise<{ median: number; worst: number }> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const RED = require('node-red');
+  const flow = JSON.parse(readFileSync(join(ROOT, 'flows', 'neuro-computational features (2004)', 'A tonic spiking.json'), 'utf8'));
+  const userDir = mkdtempSync(join(tmpdir(), 'izh-bench-'));
+  writeFileSync(join(userDir, 'flows.json'), JSON.stringify(flow));
+  RED.init({ userDir, flowFile: 'flows.json', nodesDir: [ROOT], httpAdminRoot: false, httpNodeRoot: false, logging: { console: { level: 'error' } } });
+  const started = new Promise<void>((resolve) => RED.events.once('flows:started', () => resolve()));
+  let delivered: (() => void) | null = null;
+  // the final message of each monitor arriving at the node wired to it is what a user sees
+  const sinks = new Set<string>(
+    flow.filter((n: { type: string }) => n.type === 'izh-spike-monitor' || n.type === 'izh-state-monitor').flatMap((n: { wires: string[][] }) => n.wires[0]),
+  );
+  let pending = 0;
+  RED.hooks.add('onReceive.bench', (event: { msg: { event?: string }; destination: { id: string } }) => {
+    if (sinks.has(event.destination.id) && event.msg.event === 'finished' && --pending === 0) delivered?.();
+  });
+  await RED.start();
+  await started;
+  const clock = RED.nodes.getNode(flow.find((n: { type: string }) => n.type === 'izh-clock').id);
+  const times: number[] = [];
+  for (let r = 0; r < repetitions; r++) {
+    pending = sinks.size;
+    const done = new Promise<void>((resolve) => (delivered = resolve));
+    const began = performance.now();
+    clock.receive({ payload: 'start' });
+    await done;
+    times.push(performance.now() - began);
+  }
+  await RED.stop();
+  rmSync(userDir, { recursive: true, force: true });
+  times.sort((x, y) => x - y);
+  return { median: times[Math.floor(times.length / 2)], worst: times[times.length - 1] };
+}
+
+async function main(): Promise<void> {
+  report('neuron_updates_n10000_izhikevich', updatesPerSecond(10_000, 20_000, 'izhikevich', 5) / 1e6, 'M/s');
+  report('neuron_updates_n1000000_izhikevich', updatesPerSecond(1_000_000, 200, 'izhikevich', 5) / 1e6, 'M/s');
+  report('neuron_updates_n10000_rk4', updatesPerSecond(10_000, 2_000, 'rk4', 3) / 1e6, 'M/s');
+  const { median, worst } = await latency(30);
+  report('pattern_a_start_to_final_message_median', median, 'ms');
+  report('pattern_a_start_to_final_message_worst', worst, 'ms');
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  },
+);
