@@ -143,7 +143,7 @@ function withNode<T>(node: FlowNode, make: () => T): T {
 /** Validates a neuron node's config, with live changes from messages laid over it, into a population spec. */
 export function neuronSpecOf(node: FlowNode, patch: Record<string, unknown> = {}): NeuronSpec {
   const params = isRecord(node.params) ? node.params : {};
-  return withNode(node, () => normalizeNeuron({ form: node.form, size: node.size, scheme: node.scheme, ...params, ...patch }));
+  return withNode(node, () => normalizeNeuron({ ...params, form: node.form ?? params.form, size: node.size, scheme: node.scheme, ...patch }));
 }
 
 export function isRecord(x: unknown): x is Record<string, unknown> {

@@ -25,7 +25,7 @@ export type RecoveryLaw = (typeof RECOVERY_LAWS)[number];
 export const FORMS = ['2003', '2007'] as const;
 export type Form = (typeof FORMS)[number];
 
-/** Largest population one node may hold; state costs about 40 bytes per neuron. */
+/** Largest population one node may hold (state costs BYTES_PER_NEURON each). */
 export const MAX_POPULATION = 10_000_000;
 
 export interface Params2003 {

@@ -142,7 +142,11 @@ export class Simulation {
     if (this.state === 'running') throw new ConfigError('steps', count, 'cannot be stepped while the clock runs; pause it first');
     const n = toNumber('steps', count, { integer: true, min: 1, max: MAX_STEPS });
     this.network.run(n);
-    this.state = 'paused'; // a stepped run can be continued, resumed or stopped
+    // a stepped run can be resumed (to the configured duration), continued or stopped
+    if (this.endStep <= this.network.nextStep) {
+      this.endStep = this.settings.duration === Infinity ? Infinity : Math.max(this.network.nextStep, lastStepOf(this.settings.duration, this.network.dt) + 1);
+    }
+    this.state = 'paused';
     this.hooks.onChunk?.();
   }
 

@@ -115,8 +115,13 @@ export default function register(RED: NodeRED): void {
           if (run && (run.simulation.state === 'running' || run.simulation.state === 'paused')) run.simulation.stop();
           return;
         case 'reset':
-          if (run) run.simulation.reset();
-          else showEvent({ event: 'reset', t: 0, steps: 0, wallMs: 0, mode: settings?.mode ?? 'batch' });
+          if (run) {
+            run.simulation.reset();
+          } else {
+            const event: RunEvent = { event: 'reset', t: 0, steps: 0, wallMs: 0, mode: settings?.mode ?? 'batch' };
+            showEvent(event);
+            node.send([null, { topic: config.name || 'clock', payload: event }]);
+          }
           return;
       }
     };

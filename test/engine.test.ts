@@ -370,3 +370,18 @@ describe('simulation', () => {
     expect(events.at(-1)!.error).toMatch(/at t = 5 ms/);
   });
 });
+
+describe('stepping', () => {
+  it('resumes a stepped run up to the configured duration', async () => {
+    const preset = findPreset('A')!;
+    const network = new Network(single(preset.neuron, preset.inputs, preset.clock.dt));
+    const events: RunEvent[] = [];
+    const simulation = new Simulation(network, normalizeClock({ dt: 0.25, duration: 100 }), { onEvent: (e) => events.push(e) });
+    simulation.step(40);
+    simulation.resume();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(events.map((e) => e.event)).toEqual(['resumed', 'finished']);
+    expect(network.nextStep).toBe(401);
+    expect(network.spikeMonitors.get('spikes')!.result().times).toEqual(simulateReference(REFERENCE.A).spikes);
+  });
+});
