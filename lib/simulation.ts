@@ -170,7 +170,6 @@ export class Simulation {
     this.stepsPerSlice = Math.max(1, Math.min(100_000, Math.floor(200_000 / Math.max(1, neurons))));
     this.state = 'running';
     this.openSpan();
-    this.lastProgress = performance.now();
     this.emit(event);
     this.schedule();
   }
@@ -179,6 +178,7 @@ export class Simulation {
     this.spanStart = performance.now();
     this.anchorStep = this.network.nextStep;
     this.anchorWall = this.spanStart;
+    this.lastProgress = this.spanStart;
     this.ticks = 0;
   }
 
