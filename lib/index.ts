@@ -10,3 +10,4 @@ export * from './simulation';
 export * from './presets';
 export * from './compiler';
 export * from './examples';
+export * from './charts';

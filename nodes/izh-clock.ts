@@ -11,6 +11,8 @@ import type { Node, NodeMessage, NodeRED } from './api';
 import { commandOf, deployedFlow, formatNumber, memberOf, reportError, ThrottledStatus, type ActiveRun } from './shared';
 
 export const COMMANDS = ['start', 'stop', 'pause', 'resume', 'reset', 'run', 'step'] as const;
+/** Clock settings a start or run message may change. */
+const SETTINGS = ['dt', 'duration', 'mode', 'speed', 'interval'];
 
 /** Event the headless runner listens to on the clock node. */
 export const RUN_EVENT = 'izh-run';
@@ -22,6 +24,8 @@ export default function register(RED: NodeRED): void {
     const status = new ThrottledStatus(node, 500);
     let settings: ClockSettings | null = null;
     let run: ActiveRun | null = null;
+    /** clock settings changed by start/run messages (msg.dt, msg.duration, ...), kept until redeploy */
+    let patch: Record<string, unknown> = {};
 
     try {
       settings = normalizeClock(config);
@@ -69,7 +73,7 @@ export default function register(RED: NodeRED): void {
     /** Compiles the deployed flow into this clock's network and attaches its nodes. */
     const build = (): ActiveRun => {
       release();
-      const compiled = compileNetwork(deployedFlow(RED), node.id, (id) => memberOf(id)?.patch?.());
+      const compiled = compileNetwork(deployedFlow(RED), node.id, (id) => (id === node.id ? patch : memberOf(id)?.patch?.()));
       const network = new Network(compiled.description);
       let current: ActiveRun;
       const simulation = new Simulation(network, compiled.clock.settings, {
@@ -88,14 +92,30 @@ export default function register(RED: NodeRED): void {
       return current;
     };
 
+    /** Settings a start message may carry for this and later runs, e.g. {payload: "start", dt: 0.1}. */
+    const takeSettings = (msg: NodeMessage): boolean => {
+      const given = Object.fromEntries(SETTINGS.filter((key) => msg[key] !== undefined).map((key) => [key, msg[key]]));
+      if (Object.keys(given).length === 0) return false;
+      try {
+        settings = normalizeClock({ ...config, ...patch, ...given });
+      } catch (e) {
+        throw e instanceof ConfigError ? new ConfigError(`msg.${e.field}`, e.value, e.reason) : e;
+      }
+      patch = { ...patch, ...given };
+      return true;
+    };
+
     const execute = (command: string, msg: NodeMessage) => {
       switch (command) {
         case 'start':
+          takeSettings(msg);
           build().simulation.start();
           return;
         case 'run': {
           const ms = toNumber('msg.ms', msg.ms ?? (msg.payload as Record<string, unknown> | undefined)?.ms, { above: 0 });
-          (run && run.simulation.state !== 'idle' ? run : build()).simulation.runFor(ms);
+          // new settings need a new network; otherwise the run continues where it stands
+          const fresh = takeSettings(msg) || !run || run.simulation.state === 'idle';
+          (fresh ? build() : run!).simulation.runFor(ms);
           return;
         }
         case 'step': {

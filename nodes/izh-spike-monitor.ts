@@ -1,4 +1,5 @@
 /** izh-spike-monitor: every spike of the neuron wired into it, with counts and rates. */
+import { spikeChartMessage } from '../lib/charts';
 import type { SpikeResult } from '../lib/monitors';
 import type { NodeRED } from './api';
 import { formatNumber } from './shared';
@@ -10,6 +11,7 @@ export default function register(RED: NodeRED): void {
     monitor: 'spike',
     check: () => 'spike monitor',
     recorder: (run, id) => run.network.spikeMonitors.get(id),
+    chart: (result, label, maxPoints) => [spikeChartMessage(result as SpikeResult, label, maxPoints)],
     summary: (result) => {
       const r = result as SpikeResult;
       return `${r.total} spike${r.total === 1 ? '' : 's'}, ${formatNumber(r.meanRate)} Hz`;

@@ -1,4 +1,5 @@
 /** izh-state-monitor: v, u and/or I of chosen neurons, every k-th step. */
+import { stateChartMessages } from '../lib/charts';
 import { normalizeStateMonitor, type StateResult } from '../lib/monitors';
 import type { NodeRED } from './api';
 import { registerMonitor } from './monitor';
@@ -12,6 +13,7 @@ export default function register(RED: NodeRED): void {
       return `${spec.variables.join(', ')} of ${spec.indices === null ? 'all' : spec.indices.length === 1 ? `#${spec.indices[0]}` : `${spec.indices.length} neurons`}`;
     },
     recorder: (run, id) => run.network.stateMonitors.get(id),
+    chart: (result, label, maxPoints) => stateChartMessages(result as StateResult, label, maxPoints),
     summary: (result) => {
       const r = result as StateResult;
       return `${r.t.length} samples${r.truncated ? ' (budget reached)' : ''}`;

@@ -1,11 +1,13 @@
 /**
  * The part both monitor nodes share: they observe a neuron in a clock's network and send what
- * it recorded, every chunk when `live` is on and always at the end of a run (finished or
- * stopped). The last result stays readable for the headless runner.
+ * it recorded, every chunk when `live` is on and at the end of a run (finished, stopped or
+ * failed), as plain arrays or as Dashboard 2 chart messages. The last result stays readable
+ * for the headless runner.
  */
 import type { FlowNode } from '../lib/compiler';
 import type { RunEvent } from '../lib/simulation';
-import { toBoolean } from '../lib/validate';
+import { DEFAULT_CHART_POINTS, type ChartMessage } from '../lib/charts';
+import { oneOf, optionalNumber, toBoolean } from '../lib/validate';
 import type { Node, NodeRED } from './api';
 import { registerMember, reportError, showWiring, unregisterMember, type ActiveRun, type SimulationMember } from './shared';
 
@@ -27,29 +29,51 @@ export interface MonitorKind {
   recorder(run: ActiveRun, id: string): Recorder | undefined;
   /** status text after a run */
   summary(result: object): string;
+  /** the result (or a chunk of it) as Dashboard 2 chart messages */
+  chart(result: object, label: string, maxPoints: number): ChartMessage[];
 }
+
+/** How a monitor sends: plain arrays, or messages a Dashboard 2 chart takes as they are. */
+export const FORMATS = ['arrays', 'chart'] as const;
 
 export function registerMonitor(RED: NodeRED, kind: MonitorKind): void {
   function MonitorNodeConstructor(this: MonitorNode, config: FlowNode) {
     RED.nodes.createNode(this, config);
     const node = this;
     let live = false;
+    let format: (typeof FORMATS)[number] = 'arrays';
+    let chartPoints = DEFAULT_CHART_POINTS;
     try {
       live = toBoolean('live', config.live, false);
+      format = oneOf('format', config.format, FORMATS, 'arrays');
+      chartPoints = optionalNumber('chartPoints', config.chartPoints, DEFAULT_CHART_POINTS, { integer: true, min: 10, max: 100_000 });
       showWiring(RED, node, config, { fill: 'grey', shape: 'dot', text: kind.check(config) });
     } catch (e) {
       reportError(node, config, e);
     }
     const topic = config.name || kind.type;
 
+    /** Sends what was recorded: one message of arrays, or chart messages (one per line). */
+    const deliver = (data: object, event: string, t: number) => {
+      if (format === 'arrays') {
+        node.send({ topic, event, t, payload: data });
+        return;
+      }
+      const messages = kind.chart(data, topic, chartPoints).filter((m) => (m.payload as unknown[]).length > 0);
+      if (messages.length > 0) node.send([messages.map((m) => ({ ...m, event, t }))]);
+    };
+
     const member: SimulationMember = {
       attach(run) {
-        if (run) node.status({ fill: 'green', shape: 'dot', text: 'recording' });
+        if (!run) return;
+        node.status({ fill: 'green', shape: 'dot', text: 'recording' });
+        // a fresh run: empty the charts fed by this monitor
+        if (format === 'chart') node.send({ topic, event: 'clear', t: 0, payload: [] });
       },
       chunk(run) {
         if (!live || run.simulation.state !== 'running') return;
         const recorder = kind.recorder(run, node.id);
-        if (recorder) node.send({ topic, event: 'chunk', t: run.network.time, payload: recorder.takeChunk() });
+        if (recorder) deliver(recorder.takeChunk(), 'chunk', run.network.time);
       },
       ended(run: ActiveRun, event: RunEvent) {
         if (event.event === 'paused') return;
@@ -58,7 +82,9 @@ export function registerMonitor(RED: NodeRED, kind: MonitorKind): void {
         const result = recorder.result();
         node.izhResult = { monitor: kind.monitor, result };
         node.status({ fill: 'blue', shape: 'dot', text: kind.summary(result) });
-        node.send({ topic, event: event.event, t: run.network.time, payload: result });
+        // live charts already hold every point; other formats get the whole run now
+        if (format === 'chart' && live) return;
+        deliver(result, event.event, run.network.time);
       },
     };
     registerMember(node.id, member);
