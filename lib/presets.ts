@@ -5,6 +5,8 @@
  * the same shape as an izh-source node's config, so example flows and tests can use them as is.
  */
 import type { RawNeuronConfig } from './neuron';
+import { normalizeSource, sourceExpression } from './sources';
+import { ConfigError } from './validate';
 
 export type PresetGroup = 'cortical' | 'features' | 'book';
 
@@ -128,4 +130,17 @@ function bookPresets(): Preset[] {
 
 export function findPreset(code: string): Preset | undefined {
   return PRESETS.find((p) => p.code === code);
+}
+
+/** A preset's published input (the sum of its sources) as one expression of t. */
+export function presetInputExpression(preset: Preset): string {
+  const terms = preset.inputs.map((input) => sourceExpression(normalizeSource(input)));
+  return terms.length === 1 ? terms[0] : terms.map((term) => `(${term})`).join(' + ');
+}
+
+/** The preset named by a message or config field, or a ConfigError listing the known codes. */
+export function requirePreset(field: string, code: unknown): Preset {
+  const found = typeof code === 'string' ? findPreset(code) : undefined;
+  if (!found) throw new ConfigError(field, code, `is not a preset (known: ${PRESETS.map((p) => p.code).join(', ')})`);
+  return found;
 }

@@ -202,3 +202,53 @@ function interpolate(points: Array<[number, number]>, t: number, hold: boolean):
   const [t1, i1] = points[hi];
   return i0 + ((i1 - i0) * (t - t0)) / (t1 - t0);
 }
+
+/**
+ * The same current as a mathjs expression of t, e.g. `(10 < t) ? 14 : 0`; the arithmetic is
+ * written in the order createSource() uses, so both give identical values. Noise has no
+ * expression form.
+ */
+export function sourceExpression(spec: SourceSpec): string {
+  const window = (onset: number, offset: number, edges: Edges): string => {
+    const lt = edges === 'open' ? '<' : '<=';
+    const parts = [Number.isFinite(onset) ? `${num(onset)} ${lt} t` : '', Number.isFinite(offset) ? `t ${lt} ${num(offset)}` : ''].filter((p) => p);
+    return parts.length === 0 ? 'true' : parts.join(' and ');
+  };
+  switch (spec.kind) {
+    case 'constant':
+      return num(spec.amplitude);
+    case 'step':
+      return `(${window(spec.onset, spec.offset, spec.edges)}) ? ${num(spec.amplitude)} : ${num(spec.baseline)}`;
+    case 'pulses': {
+      const onsets = spec.onsets.length > 0 ? spec.onsets : Array.from({ length: Math.min(spec.count, 1000) }, (_, i) => spec.start + i * spec.period);
+      const on = onsets.map((s) => `(${window(s, s + spec.width, spec.edges)})`).join(' or ');
+      return `(${on}) ? ${num(spec.amplitude)} : ${num(spec.baseline)}`;
+    }
+    case 'ramp':
+      return `(${window(spec.onset, spec.offset, spec.edges)}) ? ${num(spec.baseline)} + ${num(spec.slope)} * (t - ${num(spec.onset)}) : ${num(spec.baseline)}`;
+    case 'sine':
+      return `(${window(spec.onset, spec.offset, spec.edges)}) ? ${num(spec.baseline)} + ${num(spec.amplitude)} * sin(2 * pi * ${num(spec.frequency)} * t / 1000 + ${num(spec.phase)}) : ${num(spec.baseline)}`;
+    case 'table': {
+      if (spec.points.length === 1) return num(spec.points[0][1]);
+      // nested conditionals from the last segment backwards
+      let text = num(spec.points[spec.points.length - 1][1]);
+      for (let i = spec.points.length - 2; i >= 0; i--) {
+        const [t0, i0] = spec.points[i];
+        const [t1, i1] = spec.points[i + 1];
+        const value = spec.interpolation === 'hold' ? num(i0) : `${num(i0)} + (${num(i1 - i0)}) * (t - ${num(t0)}) / ${num(t1 - t0)}`;
+        text = `t < ${num(t1)} ? ${value} : (${text})`;
+      }
+      return `t <= ${num(spec.points[0][0])} ? ${num(spec.points[0][1])} : (${text})`;
+    }
+    case 'expression':
+      return spec.expression;
+    case 'noise':
+      throw new ConfigError('kind', spec.kind, 'has no expression form (it is random)');
+  }
+}
+
+/** A number as mathjs reads it back exactly (shortest round-trip form; negatives in parentheses). */
+function num(x: number): string {
+  const text = String(x);
+  return x < 0 ? `(${text})` : text;
+}

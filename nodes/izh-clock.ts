@@ -6,12 +6,13 @@
 import { compileNetwork, labelOf, type FlowNode } from '../lib/compiler';
 import { Network } from '../lib/network';
 import { normalizeClock, Simulation, type ClockSettings, type RunEvent } from '../lib/simulation';
+import { requirePreset } from '../lib/presets';
 import { ConfigError, toNumber } from '../lib/validate';
 import type { Node, NodeMessage, NodeRED } from './api';
 import { commandOf, deployedFlow, formatNumber, memberOf, reportError, ThrottledStatus, type ActiveRun } from './shared';
 
 export const COMMANDS = ['start', 'stop', 'pause', 'resume', 'reset', 'run', 'step'] as const;
-/** Clock settings a start or run message may change. */
+/** Clock settings a start or run message may change (msg.preset sets dt and duration from a pattern). */
 const SETTINGS = ['dt', 'duration', 'mode', 'speed', 'interval'];
 
 /** Event the headless runner listens to on the clock node. */
@@ -94,7 +95,12 @@ export default function register(RED: NodeRED): void {
 
     /** Settings a start message may carry for this and later runs, e.g. {payload: "start", dt: 0.1}. */
     const takeSettings = (msg: NodeMessage): boolean => {
-      const given = Object.fromEntries(SETTINGS.filter((key) => msg[key] !== undefined).map((key) => [key, msg[key]]));
+      const given: Record<string, unknown> = {};
+      if (msg.preset !== undefined) {
+        // the dt and duration a pattern was published with
+        Object.assign(given, requirePreset('msg.preset', msg.preset).clock);
+      }
+      for (const key of SETTINGS) if (msg[key] !== undefined) given[key] = msg[key];
       if (Object.keys(given).length === 0) return false;
       try {
         settings = normalizeClock({ ...config, ...patch, ...given });

@@ -5,7 +5,7 @@
  */
 import { eventMonitorId, neuronSpecOf, SPIKE_EVENTS, type FlowNode, type SpikeEvents } from '../lib/compiler';
 import type { NeuronSpec } from '../lib/neuron';
-import { findPreset, PRESETS } from '../lib/presets';
+import { PRESETS, requirePreset } from '../lib/presets';
 import { ConfigError, oneOf } from '../lib/validate';
 import type { Node, NodeMessage, NodeRED, NodeStatus } from './api';
 import { commandOf, formatNumber, registerMember, reportError, showWiring, ThrottledStatus, unregisterMember, type ActiveRun, type SimulationMember } from './shared';
@@ -92,7 +92,9 @@ export default function register(RED: NodeRED): void {
         if (commandOf(msg) === 'reset') {
           run?.network.resetNeuron(node.id);
         } else {
-          const change = changeFrom(msg.payload);
+          // a number with the parameter's name in msg.topic, as a dashboard slider sends it
+          const named = typeof msg.payload === 'number' && typeof msg.topic === 'string' && PARAMETERS.includes(msg.topic);
+          const change = changeFrom(named ? { [msg.topic as string]: msg.payload } : msg.payload);
           const spec = neuronSpecOf(config, { ...patch, ...change });
           if (run && spec.size !== run.network.populations.get(node.id)?.size) {
             throw new ConfigError('size', spec.size, 'cannot change during a run; stop the clock and start it again');
@@ -116,13 +118,12 @@ export default function register(RED: NodeRED): void {
 
     function changeFrom(payload: unknown): Record<string, unknown> {
       if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
-        throw new ConfigError('msg.payload', payload, 'must be "reset" or an object of parameters, e.g. {"a": 0.02, "d": 8} or {"preset": "C"}');
+        throw new ConfigError('msg.payload', payload, 'must be "reset", an object of parameters such as {"a": 0.02, "d": 8} or {"preset": "C"}, or a number with the parameter in msg.topic');
       }
       const { preset, ...fields } = payload as Record<string, unknown>;
       let change: Record<string, unknown> = {};
       if (preset !== undefined) {
-        const found = typeof preset === 'string' ? findPreset(preset) : undefined;
-        if (!found) throw new ConfigError('msg.payload.preset', preset, `is not a preset (known: ${PRESETS.map((p) => p.code).join(', ')})`);
+        const found = requirePreset('msg.payload.preset', preset);
         // a preset replaces every parameter, so blank the ones it does not set
         change = { ...Object.fromEntries(PARAMETERS.filter((k) => k !== 'size' && k !== 'scheme').map((k) => [k, ''])), ...found.neuron };
       }

@@ -4,6 +4,7 @@
  * expression of t, an object sets any of its fields ({amplitude: 5, onset: 20}).
  */
 import type { FlowNode } from '../lib/compiler';
+import { presetInputExpression, requirePreset } from '../lib/presets';
 import { normalizeSource, type SourceSpec } from '../lib/sources';
 import { ConfigError } from '../lib/validate';
 import type { Node, NodeRED, NodeStatus } from './api';
@@ -87,7 +88,14 @@ export default function register(RED: NodeRED): void {
         return { kind: 'expression', expression: payload };
       }
       if (payload && typeof payload === 'object' && !Array.isArray(payload)) {
-        const entries = Object.entries(payload as Record<string, unknown>);
+        const { preset, ...fields } = payload as Record<string, unknown>;
+        if (preset !== undefined) {
+          // the published input of a pattern, as one expression
+          const found = requirePreset('msg.payload.preset', preset);
+          if (Object.keys(fields).length > 0) throw new ConfigError('msg.payload', payload, 'sets a preset, which replaces every field; send other fields in a separate message');
+          return { kind: 'expression', expression: presetInputExpression(found) };
+        }
+        const entries = Object.entries(fields);
         const unknown = entries.find(([key]) => !FIELDS.includes(key));
         if (unknown) throw new ConfigError(`msg.payload.${unknown[0]}`, unknown[1], `is not a field of a current source (fields: ${FIELDS.join(', ')})`);
         if (entries.length === 0) throw new ConfigError('msg.payload', payload, 'names no field to change');

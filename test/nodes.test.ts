@@ -248,7 +248,7 @@ describe('live control', () => {
     expect(await error).toBe('neuron "A": a must be a finite number (got NaN)');
     error = nextCall('neuron', 'error');
     neuron.receive({ payload: [1, 2] });
-    expect(await error).toMatch(/msg\.payload must be "reset" or an object of parameters/);
+    expect(await error).toMatch(/msg\.payload must be "reset", an object of parameters/);
     error = nextCall('neuron', 'error');
     neuron.receive({ payload: { preset: 'ZZ' } });
     expect(await error).toMatch(/msg\.payload\.preset is not a preset/);
