@@ -11,3 +11,4 @@ export * from './presets';
 export * from './compiler';
 export * from './examples';
 export * from './charts';
+export * from './dashboard-flows';

@@ -1,6 +1,7 @@
-// npm start: Node-RED on http://127.0.0.1:1880 with this package and its examples loaded.
-// Everything it keeps (flows, settings, credentials) lives in .node-red-data/, which git ignores.
-// The first start deploys the pattern-A example so there is something to press.
+// npm start: Node-RED on http://127.0.0.1:1880 with this package, its examples and Dashboard 2
+// (both from this folder's node_modules, nothing global). Everything Node-RED keeps (flows,
+// settings) lives in .node-red-data/, which git ignores. The first start deploys the explorer,
+// so http://127.0.0.1:1880/dashboard shows a neuron firing right away.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,10 +17,10 @@ writeFileSync(
   `module.exports = ${JSON.stringify({ uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', nodesDir: [root], credentialSecret: false }, null, 2)};\n`,
 );
 const flows = join(userDir, 'flows.json');
-if (!existsSync(flows)) copyFileSync(join(root, 'flows', 'neuro-computational features (2004)', 'A tonic spiking.json'), flows);
+if (!existsSync(flows)) copyFileSync(join(root, 'flows', 'dashboard (needs Dashboard 2)', 'explorer.json'), flows);
 
 const red = createRequire(import.meta.url).resolve('node-red/red.js');
 const child = spawn(process.execPath, [red, '--userDir', userDir, '--settings', join(userDir, 'settings.js')], { stdio: 'inherit' });
-console.log(`Spiking-RED: Node-RED editor at http://127.0.0.1:${port}/ (Ctrl+C stops it)`);
+console.log(`Spiking-RED: the dashboard is at http://127.0.0.1:${port}/dashboard and the editor at http://127.0.0.1:${port}/ (Ctrl+C stops both)`);
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code) => process.exit(code ?? 0));
