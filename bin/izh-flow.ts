@@ -2,7 +2,7 @@
 /**
  * izh-flow: run a Node-RED flow file headless and write what its monitors recorded.
  *
- *   izh-flow FLOW.json [--json OUT.json] [--csv DIR] [--timeout MS] [--quiet]
+ *   izh-flow FLOW.json [--json OUT.json] [--csv DIR] [--timeout MS] [--memory-budget MB] [--quiet]
  *
  * Exit codes: 0 all runs finished; 1 a run failed or timed out; 2 bad arguments or an invalid flow.
  */
@@ -10,9 +10,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunError, runFlow, toCsv } from './runner';
 
-const USAGE = 'usage: izh-flow FLOW.json [--json OUT.json] [--csv DIR] [--timeout MS] [--quiet]';
+const USAGE = 'usage: izh-flow FLOW.json [--json OUT.json] [--csv DIR] [--timeout MS] [--memory-budget MB] [--quiet]';
 
-interface Args { flow: string; json?: string; csv?: string; timeoutMs?: number; quiet: boolean }
+interface Args { flow: string; json?: string; csv?: string; timeoutMs?: number; memoryBudgetMB?: number; quiet: boolean }
 
 function parseArgs(argv: string[]): Args {
   const args: Partial<Args> = { quiet: false };
@@ -29,6 +29,10 @@ function parseArgs(argv: string[]): Args {
       const ms = Number(value());
       if (!Number.isFinite(ms) || ms <= 0) throw new RunError(`--timeout must be a positive number of ms (got ${argv[i]})`, 2);
       args.timeoutMs = ms;
+    } else if (arg === '--memory-budget') {
+      const mb = Number(value());
+      if (!Number.isFinite(mb) || mb <= 0) throw new RunError(`--memory-budget must be a positive number of MB (got ${argv[i]})`, 2);
+      args.memoryBudgetMB = mb;
     } else if (arg === '--quiet') args.quiet = true;
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(`${USAGE}\n`);
@@ -49,7 +53,7 @@ async function main(): Promise<void> {
   } catch (e) {
     throw new RunError(`cannot read the flow ${args.flow}: ${(e as Error).message}`, 2);
   }
-  const report = await runFlow(nodes as never, { timeoutMs: args.timeoutMs });
+  const report = await runFlow(nodes as never, { timeoutMs: args.timeoutMs, memoryBudgetMB: args.memoryBudgetMB });
   const text = JSON.stringify(report);
   if (args.json) writeFileSync(args.json, text);
   if (args.csv) {

@@ -9,6 +9,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { BUDGET_SETTING } from '../lib/budget';
 import { clocksIn, compileNetwork, labelOf, NODE_TYPES, type FlowNode } from '../lib/compiler';
 import type { SpikeResult, StateResult } from '../lib/monitors';
 import type { RunEvent } from '../lib/simulation';
@@ -42,6 +43,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Node-RED log level on the console */
   logLevel?: 'fatal' | 'error' | 'warn' | 'info';
+  /** memory each clock's network may use (MB); default DEFAULT_MEMORY_BUDGET_MB (izhClockMemoryBudget) */
+  memoryBudgetMB?: number;
 }
 
 /** A problem with the flow or the run, with the node it concerns in its message. */
@@ -74,7 +77,7 @@ export function checkFlow(nodes: FlowNode[], options: RunOptions = {}): FlowNode
   if (clocks.length === 0) throw new RunError('the flow has no (enabled) izh-clock node, so there is nothing to run', 2);
   for (const clock of clocks) {
     try {
-      const { settings } = compileNetwork(nodes, clock.id).clock;
+      const { settings } = compileNetwork(nodes, clock.id, undefined, { memoryBudgetMB: options.memoryBudgetMB }).clock;
       if (settings.duration === Infinity && options.timeoutMs === undefined) {
         throw new RunError(`${labelOf(clock)} runs until stopped (no duration); give a time limit (--timeout ms) or set a duration`, 2);
       }
@@ -111,6 +114,7 @@ export async function runFlow(nodes: FlowNode[], options: RunOptions = {}): Prom
     httpAdminRoot: false,
     httpNodeRoot: false,
     credentialSecret: false,
+    ...(options.memoryBudgetMB !== undefined ? { [BUDGET_SETTING]: options.memoryBudgetMB } : {}),
     logging: {
       console: { level: options.logLevel ?? 'fatal', metrics: false, audit: false },
       collector: {
@@ -154,7 +158,7 @@ export async function runFlow(nodes: FlowNode[], options: RunOptions = {}): Prom
     if (failed || errors.length > 0) throw new RunError(errors.join('\n') || `a run failed: ${failed?.error}`, 1);
     return {
       clocks: clocks.map((clock, i) => {
-        const { settings } = compileNetwork(nodes, clock.id).clock;
+        const { settings } = compileNetwork(nodes, clock.id, undefined, { memoryBudgetMB: options.memoryBudgetMB }).clock;
         const e = events[i];
         return { id: clock.id, name: clock.name || clock.id, dt: settings.dt, duration: settings.duration, event: e.event, t: e.t, steps: e.steps, wallMs: e.wallMs };
       }),

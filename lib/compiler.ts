@@ -11,7 +11,8 @@
  * direction), so one wire from the clock to the first source is enough. Other outputs
  * (the clock's run events, a neuron's spike events, monitor data) are ordinary messages.
  */
-import { normalizeStateMonitor } from './monitors';
+import { checkMemory, DEFAULT_LIVE_WINDOW_MS, DEFAULT_MEMORY_BUDGET_MB } from './budget';
+import { normalizeSpikeMonitor, normalizeStateMonitor } from './monitors';
 import { normalizeNeuron, type NeuronSpec } from './neuron';
 import type { NetworkDescription } from './network';
 import { normalizeClock, type ClockSettings } from './simulation';
@@ -150,12 +151,17 @@ export function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
+export interface CompileOptions {
+  /** memory the network may use (MB); a run that would need more is refused before it starts */
+  memoryBudgetMB?: number;
+}
+
 /**
  * Builds the network of one clock. Throws a ConfigError that names the node, the field and
  * the value for anything invalid: a bad parameter, a wire that means nothing, two clocks in
- * one network.
+ * one network, a network or a recording that would not fit its memory budget.
  */
-export function compileNetwork(nodes: readonly FlowNode[], clockId: string, patches: Patches = () => undefined): CompiledNetwork {
+export function compileNetwork(nodes: readonly FlowNode[], clockId: string, patches: Patches = () => undefined, options: CompileOptions = {}): CompiledNetwork {
   const graph = buildGraph(nodes);
   const clockNode = graph.byId.get(clockId);
   if (!clockNode || clockNode.type !== NODE_TYPES.clock) throw new ConfigError('clock', clockId, 'is not a clock of this flow');
@@ -191,7 +197,12 @@ export function compileNetwork(nodes: readonly FlowNode[], clockId: string, patc
     }
     return sources[0];
   };
-  for (const m of of(NODE_TYPES.spikeMonitor)) description.spikeMonitors.push({ id: m.id, name: m.name || m.id, population: populationOf(m) });
+  // open-ended runs keep only a window of what the monitors record, so they stay bounded
+  const windowOf = (window: number | null) => window ?? (settings.duration === Infinity ? DEFAULT_LIVE_WINDOW_MS : null);
+  for (const m of of(NODE_TYPES.spikeMonitor)) {
+    const spec = withNode(m, () => normalizeSpikeMonitor({ ...m, ...patches(m.id) }));
+    description.spikeMonitors.push({ id: m.id, name: m.name || m.id, population: populationOf(m), spec: { ...spec, window: windowOf(spec.window) } });
+  }
   for (const n of neurons) {
     const events = withNode(n, () => oneOf('spikeEvents', n.spikeEvents, SPIKE_EVENTS, 'off'));
     if (events !== 'off') description.spikeMonitors.push({ id: eventMonitorId(n.id), name: n.name || n.id, population: n.id, retain: false });
@@ -202,8 +213,13 @@ export function compileNetwork(nodes: readonly FlowNode[], clockId: string, patc
     const size = description.populations.find((p) => p.id === population)!.spec.size;
     const outside = spec.indices?.find((i) => i >= size);
     if (outside !== undefined) throw new ConfigError('indices', outside, `must be below the size of the neuron it records (${size})`, labelOf(m));
-    description.stateMonitors.push({ id: m.id, name: m.name || m.id, population, spec });
+    description.stateMonitors.push({ id: m.id, name: m.name || m.id, population, spec: { ...spec, window: windowOf(spec.window ?? null) } });
   }
+  const labelFor = (id: string) => {
+    const node = members.get(id) ?? members.get(id.replace(/#spike-events$/, ''));
+    return node ? labelOf(node) : id;
+  };
+  checkMemory(description, settings, options.memoryBudgetMB ?? DEFAULT_MEMORY_BUDGET_MB, labelFor);
   return { clock: { id: clockId, name: clockNode.name || clockId, settings }, description, members };
 }
 

@@ -6,7 +6,7 @@
  * and everything since the last reset (`result`) at the end of a run.
  */
 import type { NeuronGroup } from './neuron';
-import { ConfigError, oneOf, optionalNumber, toNumberList } from './validate';
+import { ConfigError, oneOf, optionalNumber, toNumber, toNumberList } from './validate';
 
 /** A growable typed array: amortised O(1) push, no per-element objects. */
 class Growable<T extends Float64Array | Int32Array> {
@@ -26,12 +26,59 @@ class Growable<T extends Float64Array | Int32Array> {
   clear(): void {
     this.length = 0;
   }
+  get(i: number): number {
+    return this.data[i];
+  }
+  /** Forgets the first n elements (a window moving on); the capacity is kept for reuse. */
+  dropFirst(n: number): void {
+    if (n <= 0) return;
+    this.data.copyWithin(0, n, this.length);
+    this.length -= n;
+  }
+  /** Index of the first element greater than `bound`, for ascending data (binary search). */
+  firstAbove(bound: number): number {
+    let lo = 0, hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.data[mid] > bound) hi = mid; else lo = mid + 1;
+    }
+    return lo;
+  }
 }
 const float64 = () => new Growable(new Float64Array(16), (n) => new Float64Array(n));
 const int32 = () => new Growable(new Int32Array(16), (n) => new Int32Array(n));
 
 /** Spike counts and rates per neuron are included in results up to this population size. */
 export const MAX_PER_NEURON_SUMMARY = 10_000;
+
+/** Default cap on the spikes one spike monitor stores: 4 million spikes, 48 MB. */
+export const DEFAULT_MAX_SPIKES = 4_000_000;
+
+/** Steps a window of `window` ms covers at dt; 0 means no window (keep the whole run). */
+export function windowSteps(window: number | null | undefined, dt: number): number {
+  return window == null || !Number.isFinite(window) ? 0 : Math.max(1, Math.round(window / dt));
+}
+
+export interface SpikeMonitorSpec {
+  /** ms of simulated time kept (the last `window` ms); null: the monitor's default (see the compiler) */
+  window: number | null;
+  /** most spikes stored; later ones are still counted, and the result says truncated */
+  maxSpikes: number;
+}
+
+/** A monitor's window in ms; blank gives null (the default for the clock's kind of run). */
+function windowOf(raw: unknown): number | null {
+  const blank = raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
+  return blank ? null : toNumber('window', raw, { above: 0 });
+}
+
+/** Validates a spike monitor's config: window (ms, blank for the default) and maxSpikes. */
+export function normalizeSpikeMonitor(raw: Record<string, unknown>): SpikeMonitorSpec {
+  return {
+    window: windowOf(raw.window),
+    maxSpikes: optionalNumber('maxSpikes', raw.maxSpikes, DEFAULT_MAX_SPIKES, { integer: true, min: 1 }),
+  };
+}
 
 export interface SpikeResult {
   population: string;
@@ -46,6 +93,10 @@ export interface SpikeResult {
   meanRate: number;
   counts?: number[];
   rates?: number[];
+  /** true when the monitor's maxSpikes was reached and later spikes were not stored */
+  truncated?: boolean;
+  /** with a window: times and indices cover only the last `window` ms (total, counts and rates the whole run) */
+  window?: number;
 }
 
 export class SpikeMonitor {
@@ -55,9 +106,21 @@ export class SpikeMonitor {
   private chunkStart = 0;
   private firstStep = -1;
   private lastStep = -1;
+  private spikes = 0;
+  private truncated = false;
+  private readonly windowSteps: number;
+  private readonly maxSpikes: number;
 
-  constructor(readonly group: NeuronGroup, readonly populationName: string, private readonly dt: number, private readonly retain = true) {
+  constructor(
+    readonly group: NeuronGroup,
+    readonly populationName: string,
+    private readonly dt: number,
+    private readonly retain = true,
+    spec: Partial<SpikeMonitorSpec> = {},
+  ) {
     this.counts = new Int32Array(group.size);
+    this.windowSteps = windowSteps(spec.window, dt);
+    this.maxSpikes = spec.maxSpikes ?? DEFAULT_MAX_SPIKES;
   }
 
   /** Called after the group advanced by the step with index `step` at time t. */
@@ -65,16 +128,31 @@ export class SpikeMonitor {
     if (this.firstStep < 0) this.firstStep = step;
     this.lastStep = step;
     const g = this.group;
+    if (g.spikeCount === 0) return;
+    // a window keeps between one and two windows of spikes: trimming is rare and amortised O(1)
+    const w = this.windowSteps;
+    if (w > 0 && this.times.length > 0 && this.times.get(0) <= (step - 2 * w) * this.dt) {
+      const drop = this.times.firstAbove((step - w) * this.dt);
+      this.times.dropFirst(drop);
+      this.indices.dropFirst(drop);
+      this.chunkStart = Math.max(0, this.chunkStart - drop);
+    }
     for (let s = 0; s < g.spikeCount; s++) {
       const i = g.spikeIndices[s];
+      this.counts[i]++;
+      this.spikes++;
+      if (this.times.length >= this.maxSpikes) {
+        this.truncated = true;
+        continue;
+      }
       this.times.push(t);
       this.indices.push(i);
-      this.counts[i]++;
     }
   }
 
+  /** Spikes since the last reset (stored or not). */
   get total(): number {
-    return this.times.length;
+    return this.spikes;
   }
 
   reset(): void {
@@ -83,6 +161,8 @@ export class SpikeMonitor {
     this.counts.fill(0);
     this.chunkStart = 0;
     this.firstStep = this.lastStep = -1;
+    this.spikes = 0;
+    this.truncated = false;
   }
 
   /** Recorded simulated time in ms (number of recorded steps times dt). */
@@ -106,13 +186,14 @@ export class SpikeMonitor {
   result(): SpikeResult {
     const seconds = this.span / 1000;
     const size = this.group.size;
+    const from = this.windowSteps > 0 ? this.times.firstAbove((this.lastStep - this.windowSteps) * this.dt) : 0;
     const result: SpikeResult = {
       population: this.populationName,
       size,
       t0: this.firstStep < 0 ? 0 : this.firstStep * this.dt,
       t1: this.lastStep < 0 ? 0 : this.lastStep * this.dt,
-      times: this.times.slice(0),
-      indices: this.indices.slice(0),
+      times: this.times.slice(from),
+      indices: this.indices.slice(from),
       total: this.total,
       meanRate: seconds > 0 ? this.total / size / seconds : 0,
     };
@@ -120,6 +201,8 @@ export class SpikeMonitor {
       result.counts = Array.from(this.counts);
       result.rates = result.counts.map((c) => (seconds > 0 ? c / seconds : 0));
     }
+    if (this.truncated) result.truncated = true;
+    if (this.windowSteps > 0) result.window = this.windowSteps * this.dt;
     return result;
   }
 }
@@ -135,6 +218,8 @@ export interface StateMonitorSpec {
   every: number;
   /** most values (samples x series) kept; recording stops beyond it and says so */
   maxValues: number;
+  /** ms of simulated time kept (the last `window` ms); null: the monitor's default (see the compiler) */
+  window?: number | null;
 }
 
 /** Default recording budget: 8 million values, 64 MB. */
@@ -143,7 +228,8 @@ export const DEFAULT_MAX_VALUES = 8_000_000;
 /** Validates a state monitor's config: variables "v,I", indices "0, 3" or "all", every k. */
 export function normalizeStateMonitor(raw: Record<string, unknown>): StateMonitorSpec {
   const variablesRaw = raw.variables ?? 'v';
-  const list = Array.isArray(variablesRaw) ? variablesRaw : String(variablesRaw).split(/[\s,;]+/).filter((s) => s !== '');
+  if (typeof variablesRaw !== 'string' && !Array.isArray(variablesRaw)) throw new ConfigError('variables', variablesRaw, 'must name at least one of v, u, I');
+  const list = Array.isArray(variablesRaw) ? variablesRaw : variablesRaw.split(/[\s,;]+/).filter((s) => s !== '');
   if (list.length === 0) throw new ConfigError('variables', variablesRaw, 'must name at least one of v, u, I');
   const variables = [...new Set(list.map((x) => oneOf('variables', x, STATE_VARIABLES)))];
   const indicesRaw = raw.indices;
@@ -157,6 +243,7 @@ export function normalizeStateMonitor(raw: Record<string, unknown>): StateMonito
     indices,
     every: optionalNumber('every', raw.every, 1, { integer: true, min: 1 }),
     maxValues: optionalNumber('maxValues', raw.maxValues, DEFAULT_MAX_VALUES, { integer: true, min: 1 }),
+    window: windowOf(raw.window),
   };
 }
 
@@ -180,8 +267,11 @@ export class StateMonitor {
   private readonly series: Map<StateVariable, Array<Growable<Float64Array>>>;
   private chunkStart = 0;
   private truncated = false;
+  private lastStep = -1;
+  private readonly windowSteps: number;
 
   constructor(readonly group: NeuronGroup, readonly populationName: string, readonly spec: StateMonitorSpec, private readonly dt: number) {
+    this.windowSteps = windowSteps(spec.window, dt);
     if (spec.indices === null) {
       this.indices = Array.from({ length: group.size }, (_, i) => i);
     } else {
@@ -204,6 +294,15 @@ export class StateMonitor {
 
   record(step: number, t: number): void {
     if (step % this.spec.every !== 0) return;
+    this.lastStep = step;
+    // a window keeps between one and two windows of samples: trimming is rare and amortised O(1)
+    const w = this.windowSteps;
+    if (w > 0 && this.t.length > 0 && this.t.get(0) <= (step - 2 * w) * this.dt) {
+      const drop = this.t.firstAbove((step - w) * this.dt);
+      this.t.dropFirst(drop);
+      for (const perNeuron of this.series.values()) perNeuron.forEach((s) => s.dropFirst(drop));
+      this.chunkStart = Math.max(0, this.chunkStart - drop);
+    }
     if ((this.t.length + 1) * this.valuesPerSample > this.spec.maxValues) {
       this.truncated = true;
       return;
@@ -227,6 +326,7 @@ export class StateMonitor {
     for (const perNeuron of this.series.values()) perNeuron.forEach((s) => s.clear());
     this.chunkStart = 0;
     this.truncated = false;
+    this.lastStep = -1;
   }
 
   private between(from: number, to: number): StateResult {
@@ -248,7 +348,8 @@ export class StateMonitor {
   }
 
   result(): StateResult {
-    return this.between(0, this.t.length);
+    const from = this.windowSteps > 0 ? this.t.firstAbove((this.lastStep - this.windowSteps) * this.dt) : 0;
+    return this.between(from, this.t.length);
   }
 
   get sampleCount(): number {

@@ -5,7 +5,7 @@
  * monitor record. Identical descriptions give identical results.
  */
 import { NeuronGroup, type NeuronSpec } from './neuron';
-import { SpikeMonitor, StateMonitor, type StateMonitorSpec } from './monitors';
+import { SpikeMonitor, StateMonitor, type SpikeMonitorSpec, type StateMonitorSpec } from './monitors';
 import { createSource, type CurrentSource, type SourceSpec } from './sources';
 import { ConfigError } from './validate';
 
@@ -17,6 +17,8 @@ export interface SpikeMonitorDescription {
   population: string;
   /** false: keep only what the next takeChunk() hands out (for spike events), not the whole run */
   retain?: boolean;
+  /** window (ms kept, resolved: a number or null for the whole run) and the cap on stored spikes */
+  spec?: Partial<SpikeMonitorSpec>;
 }
 export interface StateMonitorDescription { id: string; name: string; population: string; spec: StateMonitorSpec }
 
@@ -69,7 +71,7 @@ export class Network {
     };
     for (const m of description.spikeMonitors) {
       const population = description.populations.find((p) => p.id === m.population)!;
-      this.spikeMonitors.set(m.id, new SpikeMonitor(groupOf(m.id, m.population), population.name, this.dt, m.retain ?? true));
+      this.spikeMonitors.set(m.id, new SpikeMonitor(groupOf(m.id, m.population), population.name, this.dt, m.retain ?? true, m.spec));
     }
     for (const m of description.stateMonitors) {
       const population = description.populations.find((p) => p.id === m.population)!;

@@ -14,6 +14,13 @@ export type Mode = (typeof MODES)[number];
 /** The longest run, in steps, a clock accepts (about 12 days of simulated time at dt = 1 ms). */
 export const MAX_STEPS = 1e9;
 
+/**
+ * A step command computes at once, blocking Node-RED meanwhile, so it may take at most this many
+ * neuron updates (about a tenth of a second) and at most MAX_STEPS_AT_ONCE steps.
+ */
+export const MAX_STEP_WORK = 2e7;
+export const MAX_STEPS_AT_ONCE = 1e6;
+
 export interface ClockSettings {
   /** integration step (ms) */
   dt: number;
@@ -73,6 +80,8 @@ export interface SimulationHooks {
 const SLICE_MS = 8;
 /** Progress events at most this often. */
 const PROGRESS_EVERY_MS = 1000;
+/** A real-time chunk computes at most this many batch slices (about 50 ms) before simulated time slips. */
+const REALTIME_SLICES = 6;
 
 export class Simulation {
   state: RunState = 'idle';
@@ -86,6 +95,7 @@ export class Simulation {
   private ticks = 0;
   private stepsPerSlice = 1;
   private lastProgress = 0;
+  private slipped = false;
 
   constructor(readonly network: Network, readonly settings: ClockSettings, private readonly hooks: SimulationHooks = {}) {}
 
@@ -100,6 +110,8 @@ export class Simulation {
   /** Runs `ms` more milliseconds from where the simulation stands (from t = 0 if it never ran). */
   runFor(ms: number): void {
     const duration = toNumber('ms', ms, { above: 0 });
+    const steps = duration / this.network.dt;
+    if (steps > MAX_STEPS) throw new ConfigError('ms', ms, `needs ${Math.round(steps)} steps at dt = ${this.network.dt} ms; at most ${MAX_STEPS} are allowed`);
     this.halt();
     if (this.state === 'idle') this.wallBefore = 0;
     this.beginSegment(duration, this.state === 'idle' ? 'started' : 'resumed');
@@ -140,7 +152,12 @@ export class Simulation {
   /** Computes `count` steps right now (manual stepping, e.g. for tests); not while running. */
   step(count: number): void {
     if (this.state === 'running') throw new ConfigError('steps', count, 'cannot be stepped while the clock runs; pause it first');
-    const n = toNumber('steps', count, { integer: true, min: 1, max: MAX_STEPS });
+    const neurons = this.neurons();
+    const most = Math.max(1, Math.min(MAX_STEPS_AT_ONCE, Math.floor(MAX_STEP_WORK / Math.max(1, neurons))));
+    const n = toNumber('steps', count, { integer: true, min: 1 });
+    if (n > most) {
+      throw new ConfigError('steps', count, `must be at most ${most} for a network of ${neurons} neuron${neurons === 1 ? '' : 's'} (a step command blocks Node-RED while it computes); use run with msg.ms for longer stretches`);
+    }
     this.network.run(n);
     // a stepped run can be resumed (to the configured duration), continued or stopped
     if (this.endStep <= this.network.nextStep) {
@@ -165,13 +182,17 @@ export class Simulation {
     // a fresh run computes t = 0 too: steps 0 .. ms/dt; a continuation adds ms/dt steps
     const fresh = network.nextStep === 0 ? 1 : 0;
     this.endStep = ms === Infinity ? Infinity : network.nextStep + lastStepOf(ms, network.dt) + fresh;
-    let neurons = 0;
-    for (const group of network.populations.values()) neurons += group.size;
-    this.stepsPerSlice = Math.max(1, Math.min(100_000, Math.floor(200_000 / Math.max(1, neurons))));
+    this.stepsPerSlice = Math.max(1, Math.min(100_000, Math.floor(200_000 / Math.max(1, this.neurons()))));
     this.state = 'running';
     this.openSpan();
     this.emit(event);
     this.schedule();
+  }
+
+  private neurons(): number {
+    let neurons = 0;
+    for (const group of this.network.populations.values()) neurons += group.size;
+    return neurons;
   }
 
   private openSpan(): void {
@@ -211,10 +232,23 @@ export class Simulation {
       } else {
         const simulated = (performance.now() - this.anchorWall) * this.settings.speed;
         target = Math.min(this.endStep, this.anchorStep + Math.floor(simulated / network.dt + 1e-9) + 1);
+        // a network that cannot keep up (or a process that was suspended) must not pile up an
+        // ever larger backlog: compute at most a slice's worth, and let simulated time slip
+        if (target - network.nextStep > this.stepsPerSlice * REALTIME_SLICES) {
+          target = network.nextStep + this.stepsPerSlice * REALTIME_SLICES;
+          this.slipped = true;
+        }
       }
       const began = performance.now();
-      if (target > network.nextStep) network.run(target - network.nextStep);
-      if (this.settings.mode === 'batch') this.adaptSlice(performance.now() - began);
+      const computed = Math.max(0, target - network.nextStep);
+      if (computed > 0) network.run(computed);
+      this.adaptSlice(performance.now() - began, computed);
+      if (this.slipped) {
+        this.slipped = false;
+        this.anchorStep = network.nextStep;
+        this.anchorWall = performance.now();
+        this.ticks = 0;
+      }
       this.hooks.onChunk?.();
       if (network.nextStep >= this.endStep) {
         this.halt();
@@ -234,9 +268,11 @@ export class Simulation {
     }
   }
 
-  /** Aims the next batch slice at SLICE_MS of compute. */
-  private adaptSlice(elapsed: number): void {
-    const scaled = elapsed > 0.05 ? (this.stepsPerSlice * SLICE_MS) / elapsed : this.stepsPerSlice * 4;
+  /** Aims the next batch slice at SLICE_MS of compute, from the steps just computed and the time they took. */
+  private adaptSlice(elapsed: number, computed: number): void {
+    if (computed === 0) return;
+    if (elapsed <= 0.05 && computed < this.stepsPerSlice) return; // too short to tell
+    const scaled = elapsed > 0.05 ? (computed * SLICE_MS) / elapsed : this.stepsPerSlice * 4;
     this.stepsPerSlice = Math.max(1, Math.min(Math.round(scaled), this.stepsPerSlice * 4, 1e7));
   }
 

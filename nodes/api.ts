@@ -53,4 +53,6 @@ export interface NodeRED {
   httpAdmin: { get(path: string, ...handlers: Array<Handler | unknown>): void; post(path: string, ...handlers: Array<Handler | unknown>): void };
   auth: { needsPermission(permission: string): unknown };
   log: { warn(message: unknown): void; info(message: unknown): void };
+  /** the runtime's settings (settings.js), e.g. izhClockMemoryBudget */
+  settings?: Record<string, unknown>;
 }

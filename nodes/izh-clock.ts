@@ -3,11 +3,12 @@
  * sources and neurons it drives; its second output reports the run (started, progress,
  * paused, finished, ...). Commands arrive as msg.payload or from the button on the node.
  */
+import { BUDGET_SETTING, DEFAULT_MEMORY_BUDGET_MB } from '../lib/budget';
 import { compileNetwork, labelOf, type FlowNode } from '../lib/compiler';
 import { Network } from '../lib/network';
 import { normalizeClock, Simulation, type ClockSettings, type RunEvent } from '../lib/simulation';
 import { requirePreset } from '../lib/presets';
-import { ConfigError, toNumber } from '../lib/validate';
+import { ConfigError, optionalNumber, toNumber } from '../lib/validate';
 import type { Node, NodeMessage, NodeRED } from './api';
 import { commandOf, deployedFlow, formatNumber, memberOf, reportError, ThrottledStatus, type ActiveRun } from './shared';
 
@@ -74,7 +75,9 @@ export default function register(RED: NodeRED): void {
     /** Compiles the deployed flow into this clock's network and attaches its nodes. */
     const build = (): ActiveRun => {
       release();
-      const compiled = compileNetwork(deployedFlow(RED), node.id, (id) => (id === node.id ? patch : memberOf(id)?.patch?.()));
+      // the memory budget comes from settings.js (izhClockMemoryBudget, MB); a run that would exceed it is refused
+      const memoryBudgetMB = optionalNumber(BUDGET_SETTING, RED.settings?.[BUDGET_SETTING], DEFAULT_MEMORY_BUDGET_MB, { above: 0 });
+      const compiled = compileNetwork(deployedFlow(RED), node.id, (id) => (id === node.id ? patch : memberOf(id)?.patch?.()), { memoryBudgetMB });
       const network = new Network(compiled.description);
       let current: ActiveRun;
       const simulation = new Simulation(network, compiled.clock.settings, {
@@ -185,7 +188,9 @@ export default function register(RED: NodeRED): void {
     }
   }
 
-  RED.nodes.registerType('izh-clock', IzhClockNode);
+  RED.nodes.registerType('izh-clock', IzhClockNode, {
+    settings: { [BUDGET_SETTING]: { value: DEFAULT_MEMORY_BUDGET_MB, exportable: true } },
+  });
 
   // the button on the node, as the inject node has
   RED.httpAdmin.post('/izh-clock/:id/:command', RED.auth.needsPermission('izh-clock.write'), (req: { params: Record<string, string> }, res: { sendStatus(code: number): void }) => {

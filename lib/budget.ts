@@ -1,0 +1,170 @@
+/**
+ * Memory limits, announced before they bite. Before a run starts, the compiler estimates what a
+ * network will hold (the neurons' state, noise buffers, and what each monitor records over the
+ * run, or over its window for an open-ended run) and refuses a run that would exceed
+ *  - a state monitor's own `maxValues`, for a run whose length is known, or
+ *  - the memory budget of the whole network (DEFAULT_MEMORY_BUDGET_MB, or the Node-RED setting
+ *    `izhClockMemoryBudget`, or `izh-flow --memory-budget`).
+ * The refusal names the node that needs the most, says how much and what to change. While a run
+ * goes on, the caps of the monitors (maxValues, maxSpikes) and their windows keep it bounded.
+ */
+import { DEFAULT_MAX_SPIKES, windowSteps, type SpikeMonitorSpec } from './monitors';
+import type { NetworkDescription, StateMonitorDescription } from './network';
+import { BYTES_PER_NEURON } from './neuron';
+import { lastStepOf, type ClockSettings } from './simulation';
+import { ConfigError } from './validate';
+
+/** Memory a network may use unless the budget is raised (MB). */
+export const DEFAULT_MEMORY_BUDGET_MB = 256;
+/** What live monitors keep of an open-ended (real-time, no duration) run unless given a window (ms). */
+export const DEFAULT_LIVE_WINDOW_MS = 10_000;
+/** The spike rate assumed for estimates (Hz per neuron); the cap maxSpikes bounds the real thing. */
+export const ASSUMED_RATE_HZ = 100;
+/**
+ * Recorded data is counted three times: a growable buffer holds up to twice its data while it
+ * grows, and the result sent at the end is a copy.
+ */
+export const RECORDING_OVERHEAD = 3;
+/** Bytes of one stored spike (time and neuron index). */
+export const BYTES_PER_SPIKE = 8 + 4;
+/** The Node-RED setting (in settings.js) that raises or lowers the budget, in MB. */
+export const BUDGET_SETTING = 'izhClockMemoryBudget';
+
+const MB = 1024 * 1024;
+
+export interface MemoryItem {
+  /** the node the memory belongs to: a neuron, or a monitor (a neuron's spike events count as the neuron's) */
+  id: string;
+  what: 'neurons' | 'noise buffer' | 'spike recording' | 'state recording';
+  bytes: number;
+  /** how the figure was reached, for messages */
+  detail: string;
+}
+
+export interface MemoryEstimate {
+  bytes: number;
+  items: MemoryItem[];
+}
+
+/** "412", "3.5", "0.01" MB. */
+export function formatMB(bytes: number): string {
+  if (!Number.isFinite(bytes)) return 'unbounded';
+  const mb = bytes / MB;
+  return mb >= 100 ? Math.round(mb).toLocaleString('en-US') : mb >= 1 ? String(Math.round(mb * 10) / 10) : String(Math.max(0.01, Math.round(mb * 100) / 100));
+}
+
+const count = (x: number): string => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'unbounded');
+
+/** Steps of a run: t = 0, dt, ..., duration; Infinity for an open-ended run. */
+function stepsOf(settings: ClockSettings, dt: number): number {
+  return Number.isFinite(settings.duration) ? lastStepOf(settings.duration, dt) + 1 : Infinity;
+}
+
+/** Steps a monitor keeps at most: the whole run, or two windows (a window trims itself when it holds two). */
+function keptSteps(runSteps: number, window: number | null | undefined, dt: number): number {
+  const w = windowSteps(window, dt);
+  return w > 0 ? Math.min(runSteps, 2 * w + 1) : runSteps;
+}
+
+/** Samples and values (samples × series) a state monitor records over a run, or keeps of it with a window. */
+export function stateRecording(m: StateMonitorDescription, populationSize: number, runSteps: number, dt: number): { samples: number; series: number; values: number } {
+  const series = m.spec.variables.length * (m.spec.indices?.length ?? populationSize);
+  const samples = Math.ceil(keptSteps(runSteps, m.spec.window, dt) / m.spec.every);
+  return { samples, series, values: samples * series };
+}
+
+/** Spikes a spike monitor is expected to store: at the assumed rate, at most one per neuron and step, at most its cap. */
+export function expectedSpikes(spec: Partial<SpikeMonitorSpec> | undefined, populationSize: number, runSteps: number, dt: number): number {
+  const kept = keptSteps(runSteps, spec?.window, dt);
+  const atRate = Math.ceil((populationSize * ASSUMED_RATE_HZ * kept * dt) / 1000);
+  return Math.min(spec?.maxSpikes ?? DEFAULT_MAX_SPIKES, atRate, populationSize * kept);
+}
+
+/** What a network will hold during a run of the clock's duration. */
+export function estimateMemory(description: NetworkDescription, settings: ClockSettings): MemoryEstimate {
+  const dt = description.dt;
+  const runSteps = stepsOf(settings, dt);
+  const sizeOf = (population: string) => description.populations.find((p) => p.id === population)?.spec.size ?? 0;
+  const items: MemoryItem[] = [];
+  for (const p of description.populations) {
+    const size = p.spec.size;
+    items.push({ id: p.id, what: 'neurons', bytes: size * BYTES_PER_NEURON, detail: `${count(size)} neurons × ${BYTES_PER_NEURON} bytes` });
+    if (description.sources.some((s) => s.spec.kind === 'noise' && s.targets.includes(p.id))) {
+      items.push({ id: p.id, what: 'noise buffer', bytes: size * 8, detail: `${count(size)} neurons × 8 bytes` });
+    }
+  }
+  for (const m of description.spikeMonitors) {
+    const size = sizeOf(m.population);
+    const counts = size * 4;
+    if (m.retain === false) {
+      // spike events: only the spikes of one chunk are held
+      items.push({ id: m.population, what: 'spike recording', bytes: counts, detail: `spike counts of ${count(size)} neurons` });
+      continue;
+    }
+    const spikes = expectedSpikes(m.spec, size, runSteps, dt);
+    items.push({
+      id: m.id,
+      what: 'spike recording',
+      bytes: counts + spikes * BYTES_PER_SPIKE * RECORDING_OVERHEAD,
+      detail: `${count(spikes)} spikes (${count(size)} neurons at ${ASSUMED_RATE_HZ} Hz, at most maxSpikes) × ${BYTES_PER_SPIKE} bytes × ${RECORDING_OVERHEAD}`,
+    });
+  }
+  for (const m of description.stateMonitors) {
+    const { samples, series } = stateRecording(m, sizeOf(m.population), runSteps, dt);
+    items.push({
+      id: m.id,
+      what: 'state recording',
+      bytes: samples * (series + 1) * 8 * RECORDING_OVERHEAD,
+      detail: `${count(samples)} samples × ${count(series)} series (+ time) × 8 bytes × ${RECORDING_OVERHEAD}`,
+    });
+  }
+  return { bytes: items.reduce((sum, item) => sum + item.bytes, 0), items };
+}
+
+const ADVICE: Record<MemoryItem['what'], string> = {
+  neurons: 'use fewer neurons',
+  'noise buffer': 'use fewer neurons',
+  'spike recording': 'record a smaller population, shorten the duration or the window, or lower maxSpikes',
+  'state recording': 'record fewer neurons or variables, record every k-th step (every), or shorten the duration or the window',
+};
+
+/**
+ * Refuses a run that would not fit: a state monitor whose maxValues is too small for a run of
+ * known length (or for its window), or a network whose estimate exceeds the budget. The error
+ * names the node (through `label`), what it needs and what to change. Returns the estimate.
+ */
+export function checkMemory(
+  description: NetworkDescription,
+  settings: ClockSettings,
+  budgetMB: number = DEFAULT_MEMORY_BUDGET_MB,
+  label: (id: string) => string = (id) => id,
+): MemoryEstimate {
+  const dt = description.dt;
+  const runSteps = stepsOf(settings, dt);
+  for (const m of description.stateMonitors) {
+    const size = description.populations.find((p) => p.id === m.population)?.spec.size ?? 0;
+    const { samples, series, values } = stateRecording(m, size, runSteps, dt);
+    if (values > m.spec.maxValues) {
+      const span = windowSteps(m.spec.window, dt) > 0 && Number.isFinite(m.spec.window) ? `its window of ${m.spec.window} ms` : `a run of ${settings.duration} ms`;
+      throw new ConfigError(
+        'maxValues',
+        m.spec.maxValues,
+        `is too small: ${span} records ${count(values)} values (${count(samples)} samples × ${count(series)} series); ${ADVICE['state recording']}, or raise maxValues`,
+        label(m.id),
+      );
+    }
+  }
+  const estimate = estimateMemory(description, settings);
+  if (estimate.bytes > budgetMB * MB) {
+    const largest = estimate.items.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+    throw new ConfigError(
+      'memory',
+      `${formatMB(estimate.bytes)} MB`,
+      `needs about ${formatMB(estimate.bytes)} MB for this network, more than the budget of ${budgetMB} MB; ` +
+        `the largest part is this node's ${largest.what}, ${formatMB(largest.bytes)} MB (${largest.detail}): ` +
+        `${ADVICE[largest.what]}, or raise the budget (Node-RED setting ${BUDGET_SETTING} in MB, izh-flow --memory-budget MB)`,
+      label(largest.id),
+    );
+  }
+  return estimate;
+}

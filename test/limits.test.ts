@@ -1,0 +1,358 @@
+/**
+ * Limits, announced before they bite: the memory estimate and budget, state monitors that refuse
+ * a run they cannot hold, windows that keep open-ended runs bounded, the cap on stored spikes,
+ * step commands that cannot block Node-RED for long, and real-time runs that slip instead of
+ * piling up a backlog.
+ */
+import helper from 'node-red-node-test-helper';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  checkMemory, DEFAULT_LIVE_WINDOW_MS, DEFAULT_MEMORY_BUDGET_MB, estimateMemory, formatMB,
+} from '../lib/budget';
+import { compileNetwork, type FlowNode } from '../lib/compiler';
+import { DEFAULT_MAX_SPIKES, normalizeSpikeMonitor, normalizeStateMonitor } from '../lib/monitors';
+import { Network, type NetworkDescription } from '../lib/network';
+import { normalizeNeuron } from '../lib/neuron';
+import { normalizeClock, Simulation, type RunEvent } from '../lib/simulation';
+import { normalizeSource } from '../lib/sources';
+import { ConfigError } from '../lib/validate';
+import clockNode from '../nodes/izh-clock';
+import { errorsOf, lastStatus, next, nextCall, NODES, PATTERN_A, patternA, sleep, type Msg } from './flow-helpers';
+
+helper.init(require.resolve('node-red'));
+
+/** A hand-written flow of one clock, one source, one neuron and the given monitors. */
+function flow(clock: object, neuron: object, monitors: FlowNode[]): FlowNode[] {
+  return [
+    { id: 'c', type: 'izh-clock', name: 'clock', dt: 0.25, duration: 100, ...clock, wires: [['s']] },
+    { id: 's', type: 'izh-source', kind: 'constant', amplitude: 10, wires: [['n']] },
+    { id: 'n', type: 'izh-neuron', name: 'cells', params: { a: 0.02, b: 0.2, c: -65, d: 8 }, ...neuron, wires: [monitors.map((m) => m.id)] },
+    ...monitors,
+  ];
+}
+const state = (extra: object = {}): FlowNode => ({ id: 'st', type: 'izh-state-monitor', name: 'trace', variables: 'v,I', indices: '0', wires: [], ...extra });
+const spikes = (extra: object = {}): FlowNode => ({ id: 'sp', type: 'izh-spike-monitor', name: 'raster', wires: [], ...extra });
+
+const refusal = (f: () => unknown): ConfigError => {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return e as ConfigError;
+  }
+  throw new Error('expected a refusal');
+};
+
+describe('the memory estimate', () => {
+  it('counts neurons, noise buffers and what monitors record over the run', () => {
+    const compiled = compileNetwork(flow({}, { size: 1000 }, [state(), spikes()]), 'c');
+    const estimate = estimateMemory(compiled.description, compiled.clock.settings);
+    const byWhat = Object.fromEntries(estimate.items.map((i) => [i.what, i]));
+    expect(byWhat.neurons.bytes).toBe(1000 * 28);
+    // 401 samples of v and I of one neuron, plus the time axis, three times over
+    expect(byWhat['state recording'].bytes).toBe(401 * 3 * 8 * 3);
+    // 1000 neurons at 100 Hz for 100.25 ms, plus one count per neuron
+    expect(byWhat['spike recording'].bytes).toBe(1000 * 4 + 10025 * 12 * 3);
+    expect(estimate.bytes).toBe(estimate.items.reduce((s, i) => s + i.bytes, 0));
+    expect(byWhat['noise buffer']).toBeUndefined();
+    const noisy = flow({}, { size: 1000 }, []);
+    noisy[1] = { ...noisy[1], kind: 'noise', std: 2 };
+    const withNoise = compileNetwork(noisy, 'c');
+    expect(estimateMemory(withNoise.description, withNoise.clock.settings).items.map((i) => i.what)).toEqual(['neurons', 'noise buffer']);
+  });
+
+  it('bounds a spike monitor by its cap and every monitor of an open-ended run by its window', () => {
+    const open = compileNetwork(flow({ mode: 'realtime', duration: '' }, { size: 10 }, [state(), spikes(), spikes({ id: 'sp2', window: 500 })]), 'c');
+    const [trace] = open.description.stateMonitors;
+    const [raster, short] = open.description.spikeMonitors;
+    expect(trace.spec.window).toBe(DEFAULT_LIVE_WINDOW_MS);
+    expect(raster.spec?.window).toBe(DEFAULT_LIVE_WINDOW_MS);
+    expect(short.spec?.window).toBe(500);
+    const estimate = estimateMemory(open.description, open.clock.settings);
+    expect(Number.isFinite(estimate.bytes)).toBe(true);
+    // two windows of samples at most: 2 * 40000 + 1 steps
+    expect(estimate.items.find((i) => i.id === 'st')!.bytes).toBe(80001 * 3 * 8 * 3);
+    // a finite run keeps everything unless a window is given
+    const finite = compileNetwork(flow({}, {}, [state(), spikes()]), 'c');
+    expect(finite.description.stateMonitors[0].spec.window).toBeNull();
+    expect(finite.description.spikeMonitors[0].spec?.window).toBeNull();
+    // a huge population for a long time: the cap bounds the spikes
+    const big = compileNetwork(flow({ dt: 1, duration: 100_000 }, { size: 100_000 }, [spikes()]), 'c', undefined, { memoryBudgetMB: 10_000 });
+    const capped = estimateMemory(big.description, big.clock.settings).items.find((i) => i.id === 'sp')!;
+    expect(capped.bytes).toBe(100_000 * 4 + DEFAULT_MAX_SPIKES * 12 * 3);
+  });
+
+  it('formats sizes for messages', () => {
+    expect(formatMB(412 * 1024 * 1024)).toBe('412');
+    expect(formatMB(3.5 * 1024 * 1024)).toBe('3.5');
+    expect(formatMB(10)).toBe('0.01');
+    expect(formatMB(Infinity)).toBe('unbounded');
+  });
+});
+
+describe('refusals before a run starts', () => {
+  it('refuses a state monitor whose maxValues cannot hold a run of known length, naming it and what to change', () => {
+    const e = refusal(() => compileNetwork(flow({ dt: 0.1, duration: 1000 }, {}, [state({ maxValues: 1000 })]), 'c'));
+    expect(e.message).toBe(
+      'state monitor "trace": maxValues is too small: a run of 1000 ms records 20,002 values (10,001 samples × 2 series); ' +
+        'record fewer neurons or variables, record every k-th step (every), or shorten the duration or the window, or raise maxValues (got 1000)',
+    );
+    // every 10th step fits
+    expect(() => compileNetwork(flow({ dt: 0.1, duration: 1000 }, {}, [state({ maxValues: 1000, every: 21 })]), 'c')).not.toThrow();
+    // the window of an open-ended run counts too
+    const w = refusal(() => compileNetwork(flow({ mode: 'realtime', duration: '' }, {}, [state({ maxValues: 1000, window: 1000 })]), 'c'));
+    expect(w.message).toMatch(/^state monitor "trace": maxValues is too small: its window of 1000 ms records 16,002 values/);
+  });
+
+  it('refuses a network over the budget, naming the node that needs the most', () => {
+    const e = refusal(() => compileNetwork(flow({}, { size: 10_000_000 }, []), 'c'));
+    expect(e.nodeLabel).toBe('neuron "cells"');
+    expect(e.field).toBe('memory');
+    expect(e.message).toMatch(/^neuron "cells": memory needs about 267 MB for this network, more than the budget of 256 MB; the largest part is this node's neurons, 267 MB \(10,000,000 neurons × 28 bytes\): use fewer neurons, or raise the budget \(Node-RED setting izhClockMemoryBudget in MB/);
+    expect(() => compileNetwork(flow({}, { size: 10_000_000 }, []), 'c', undefined, { memoryBudgetMB: 300 })).not.toThrow();
+
+    const monitor = refusal(() => compileNetwork(flow({ dt: 0.1, duration: 10_000 }, { size: 100 }, [state({ indices: 'all', maxValues: 1e12 })]), 'c'));
+    expect(monitor.message).toMatch(/^state monitor "trace": memory needs about [\d,]+ MB .* this node's state recording, .* record fewer neurons or variables, record every k-th step \(every\)/);
+    const raster = refusal(() => compileNetwork(flow({ dt: 1, duration: 1e6 }, { size: 10_000 }, [spikes({ maxSpikes: 1e9 })]), 'c'));
+    expect(raster.message).toMatch(/^spike monitor "raster": memory .* lower maxSpikes, or raise the budget/);
+    expect(DEFAULT_MEMORY_BUDGET_MB).toBe(256);
+  });
+
+  it('keeps checkMemory usable on its own', () => {
+    const description: NetworkDescription = {
+      dt: 1,
+      populations: [{ id: 'p', name: 'p', spec: normalizeNeuron({ a: 0.02, b: 0.2, c: -65, d: 8, size: 1000 }) }],
+      sources: [],
+      spikeMonitors: [],
+      stateMonitors: [{ id: 'm', name: 'm', population: 'p', spec: normalizeStateMonitor({ indices: 'all' }) }],
+    };
+    expect(() => checkMemory(description, normalizeClock({ dt: 1, duration: 100 }))).not.toThrow();
+    expect(() => checkMemory(description, normalizeClock({ dt: 1, duration: 100_000 }))).toThrow(/maxValues is too small/);
+  });
+});
+
+describe('windows and caps while recording', () => {
+  /** A population of 5 driven hard (fires every few ms), with a windowed and a full copy of each monitor. */
+  function windowed(window: number, maxSpikes?: number) {
+    const spec = normalizeNeuron({ a: 0.02, b: 0.2, c: -65, d: 8, size: 5 });
+    const network = new Network({
+      dt: 0.5,
+      populations: [{ id: 'p', name: 'p', spec }],
+      sources: [{ id: 's', name: 's', spec: normalizeSource({ kind: 'noise', mean: 20, std: 5 }), targets: ['p'] }],
+      spikeMonitors: [
+        { id: 'full', name: 'full', population: 'p' },
+        { id: 'win', name: 'win', population: 'p', spec: { window, maxSpikes } },
+      ],
+      stateMonitors: [
+        { id: 'fullTrace', name: 'fullTrace', population: 'p', spec: normalizeStateMonitor({ variables: 'v,u', indices: '0,3', every: 2 }) },
+        { id: 'winTrace', name: 'winTrace', population: 'p', spec: { ...normalizeStateMonitor({ variables: 'v,u', indices: '0,3', every: 2 }), window } },
+      ],
+    });
+    return network;
+  }
+
+  it('keeps exactly the last window of spikes and samples, bounded memory, whole-run totals', () => {
+    const network = windowed(50);
+    let most = 0;
+    for (let i = 0; i < 400; i++) {
+      network.run(25);
+      most = Math.max(most, network.stateMonitors.get('winTrace')!.sampleCount);
+    }
+    // two windows of samples at most (every 2nd step of 0.5 ms: 50 samples per window)
+    expect(most).toBeLessThanOrEqual(101);
+    const full = network.spikeMonitors.get('full')!.result();
+    const win = network.spikeMonitors.get('win')!.result();
+    const cut = full.t1 - 50;
+    const tail = full.times.map((t, i) => [t, full.indices[i]] as const).filter(([t]) => t > cut);
+    expect(win.times).toEqual(tail.map(([t]) => t));
+    expect(win.indices).toEqual(tail.map(([, i]) => i));
+    expect(win.times.length).toBeGreaterThan(5);
+    expect(win.window).toBe(50);
+    expect(win.total).toBe(full.total);
+    expect(win.counts).toEqual(full.counts);
+    expect(win.meanRate).toBe(full.meanRate);
+
+    const fullTrace = network.stateMonitors.get('fullTrace')!.result();
+    const winTrace = network.stateMonitors.get('winTrace')!.result();
+    const from = fullTrace.t.findIndex((t) => t > fullTrace.t.at(-1)! - 50);
+    expect(winTrace.t).toEqual(fullTrace.t.slice(from));
+    expect(winTrace.v).toEqual(fullTrace.v!.map((s) => s.slice(from)));
+    expect(winTrace.u).toEqual(fullTrace.u!.map((s) => s.slice(from)));
+    expect(winTrace.truncated).toBe(false);
+  });
+
+  it('hands out every sample and spike as live chunks despite the window', () => {
+    const network = windowed(20);
+    const spikes: number[] = [];
+    const samples: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      network.run(7);
+      spikes.push(...network.spikeMonitors.get('win')!.takeChunk().times);
+      samples.push(...network.stateMonitors.get('winTrace')!.takeChunk().t);
+    }
+    expect(spikes).toEqual(network.spikeMonitors.get('full')!.result().times);
+    expect(samples).toEqual(network.stateMonitors.get('fullTrace')!.result().t);
+  });
+
+  it('stops storing spikes at maxSpikes but keeps counting, and says so', () => {
+    const network = windowed(1e9, 25);
+    network.run(2000);
+    const win = network.spikeMonitors.get('win')!.result();
+    const full = network.spikeMonitors.get('full')!.result();
+    expect(win.times).toEqual(full.times.slice(0, 25));
+    expect(win.truncated).toBe(true);
+    expect(win.total).toBe(full.total);
+    expect(full.truncated).toBeUndefined();
+    network.reset();
+    expect(network.spikeMonitors.get('win')!.result()).toMatchObject({ times: [], total: 0 });
+    expect(network.spikeMonitors.get('win')!.result().truncated).toBeUndefined();
+  });
+
+  it('validates window and maxSpikes', () => {
+    expect(normalizeSpikeMonitor({})).toEqual({ window: null, maxSpikes: DEFAULT_MAX_SPIKES });
+    expect(normalizeSpikeMonitor({ window: '250', maxSpikes: '10' })).toEqual({ window: 250, maxSpikes: 10 });
+    expect(() => normalizeSpikeMonitor({ window: 0 })).toThrow('window must be greater than 0 (got 0)');
+    expect(() => normalizeSpikeMonitor({ window: '<b>' })).toThrow('window must be a number (got "<b>")');
+    expect(() => normalizeSpikeMonitor({ maxSpikes: 1.5 })).toThrow('maxSpikes must be a whole number (got 1.5)');
+    expect(() => normalizeStateMonitor({ window: -1 })).toThrow('window must be greater than 0 (got -1)');
+    expect(() => normalizeStateMonitor({ variables: Object.create(null) })).toThrow(ConfigError);
+  });
+});
+
+describe('commands that would block or never end', () => {
+  const network = (size: number) =>
+    new Network({
+      dt: 0.25,
+      populations: [{ id: 'p', name: 'p', spec: normalizeNeuron({ a: 0.02, b: 0.2, c: -65, d: 8, size }) }],
+      sources: [],
+      spikeMonitors: [],
+      stateMonitors: [],
+    });
+
+  it('limits a step command to about a tenth of a second of work', () => {
+    const small = new Simulation(network(1), normalizeClock({ dt: 0.25, duration: 100 }));
+    expect(() => small.step(1e9)).toThrow('steps must be at most 1000000 for a network of 1 neuron (a step command blocks Node-RED while it computes); use run with msg.ms for longer stretches (got 1000000000)');
+    const big = new Simulation(network(1000), normalizeClock({ dt: 0.25, duration: 100 }));
+    expect(() => big.step(20_001)).toThrow(/steps must be at most 20000 for a network of 1000 neurons/);
+    big.step(3);
+    expect(big.network.nextStep).toBe(3);
+  });
+
+  it('refuses a run for more steps than a clock allows', () => {
+    const sim = new Simulation(network(1), normalizeClock({ dt: 0.25, duration: 100 }));
+    expect(() => sim.runFor(1e300)).toThrow(/^ms needs 4e\+300 steps at dt = 0.25 ms; at most 1000000000 are allowed/);
+    expect(sim.state).toBe('idle');
+  });
+
+  it('lets a real-time run that falls behind slip instead of piling up a backlog', async () => {
+    // 100,000 neurons at dt = 0.01 ms cannot follow the wall clock on any machine
+    const events: RunEvent[] = [];
+    const chunks: number[] = [];
+    let fifth: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (fifth = resolve));
+    const sim = new Simulation(network(100_000), normalizeClock({ dt: 0.01, mode: 'realtime', duration: '', interval: 10 }), {
+      onEvent: (e) => events.push(e),
+      onChunk: () => {
+        chunks.push(sim.network.nextStep);
+        if (chunks.length === 5) fifth();
+      },
+    });
+    sim.start();
+    // a suspended process: 300 ms pass without the event loop, i.e. 30,000 steps are overdue
+    const until = performance.now() + 300;
+    while (performance.now() < until) { /* busy */ }
+    await done;
+    sim.stop();
+    // each chunk computed at most a few slices of work, not the whole backlog
+    for (let i = 1; i < chunks.length; i++) expect(chunks[i] - chunks[i - 1]).toBeLessThan(30_000);
+    expect(chunks[0]).toBeLessThan(30_000);
+    expect(events.map((e) => e.event)).toEqual(['started', 'stopped']);
+  });
+});
+
+describe('in Node-RED', () => {
+  beforeAll(() => helper.startServer());
+  afterEach(async () => {
+    await helper.unload();
+    helper.settings({ izhClockMemoryBudget: undefined });
+  });
+  afterAll(() => helper.stopServer());
+
+  it('registers the budget setting for the editor, with its default', () => {
+    const options: unknown[] = [];
+    clockNode({
+      nodes: { registerType: (_t: string, _c: unknown, o?: object) => options.push(o), createNode() {}, getNode: () => null, eachNode() {} },
+      events: { on() {}, removeListener() {} },
+      httpAdmin: { get() {}, post() {} },
+      auth: { needsPermission: () => undefined },
+      log: { warn() {}, info() {} },
+    });
+    expect(options).toEqual([{ settings: { izhClockMemoryBudget: { value: 256, exportable: true } } }]);
+  });
+
+  it('refuses to start a run over the budget from settings.js, and runs once it is raised', async () => {
+    helper.settings({ izhClockMemoryBudget: 0.001 });
+    await helper.load(NODES, patternA());
+    const error = nextCall('clock', 'error');
+    helper.getNode('clock').receive({ payload: 'start' });
+    expect(await error).toMatch(/^state monitor "trace": memory needs about 0\.0\d MB for this network, more than the budget of 0\.001 MB; the largest part is this node's state recording.*raise the budget \(Node-RED setting izhClockMemoryBudget in MB/);
+    expect(lastStatus('clock')).toMatchObject({ fill: 'red', shape: 'ring', text: expect.stringMatching(/^memory needs about/) });
+    await helper.unload();
+
+    helper.settings({ izhClockMemoryBudget: '1' });
+    await helper.load(NODES, patternA());
+    const spikes = next('spikeOut');
+    helper.getNode('clock').receive({ payload: 'start' });
+    expect((await spikes).payload.times).toEqual(PATTERN_A.spikes);
+  });
+
+  it('names a bad budget setting', async () => {
+    helper.settings({ izhClockMemoryBudget: '<script>' });
+    await helper.load(NODES, patternA());
+    const error = nextCall('clock', 'error');
+    helper.getNode('clock').receive({ payload: 'start' });
+    expect(await error).toBe('clock "clock": izhClockMemoryBudget must be a number (got "<script>")');
+  });
+
+  it('refuses a state monitor that cannot hold the run, before it starts', async () => {
+    await helper.load(NODES, patternA({ state: { maxValues: 100 } }));
+    const events: Msg[] = [];
+    helper.getNode('events').on('input', (m: Msg) => events.push(m));
+    const error = nextCall('clock', 'error');
+    helper.getNode('clock').receive({ payload: 'start' });
+    expect(await error).toMatch(/^state monitor "trace": maxValues is too small: a run of 100 ms records 802 values \(401 samples × 2 series\);/);
+    await sleep(10);
+    expect(events).toEqual([]);
+    expect(errorsOf('trace')).toEqual([]);
+  });
+
+  it('keeps only the window of an open-ended live run, and sends every chunk', async () => {
+    // chunks of about 100 ms of simulated time, well inside the 500 ms window
+    await helper.load(NODES, patternA({
+      clock: { mode: 'realtime', duration: '', speed: 10, interval: 10 },
+      spikes: { live: true, window: 500 },
+      state: { live: true, window: 500 },
+    }));
+    const chunks: Msg[] = [];
+    helper.getNode('traceOut').on('input', (m: Msg) => chunks.push(m));
+    const spikeChunks: Msg[] = [];
+    helper.getNode('spikeOut').on('input', (m: Msg) => spikeChunks.push(m));
+    helper.getNode('clock').receive({ payload: 'start' });
+    // wait until at least 100 ms of simulated time went by
+    while ((chunks.at(-1)?.t ?? 0) < 1500) await sleep(10);
+    const stopped = next('traceOut', (m) => m.event === 'stopped');
+    helper.getNode('clock').receive({ payload: 'stop' });
+    const last = (await stopped).payload;
+    const streamed = chunks.filter((m) => m.event === 'chunk').flatMap((m) => m.payload.t);
+    expect(streamed.slice(0, 5)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(last.t.length).toBe(2000);
+    expect(last.t).toEqual(streamed.slice(-2000));
+    expect(streamed).toEqual(streamed.map((_: number, i: number) => i * 0.25));
+    const lastSpikes = spikeChunks.find((m) => m.event === 'stopped')!.payload;
+    const allSpikes = spikeChunks.filter((m) => m.event === 'chunk').flatMap((m) => m.payload.times);
+    expect(allSpikes.slice(0, PATTERN_A.spikes.length)).toEqual(PATTERN_A.spikes);
+    expect(lastSpikes.times).toEqual(allSpikes.filter((t: number) => t > lastSpikes.t1 - 500));
+    expect(lastSpikes.total).toBe(allSpikes.length);
+    expect(lastSpikes.window).toBe(500);
+  });
+});
