@@ -1,6 +1,8 @@
 /** izh-state-monitor: v, u and/or I of chosen neurons, every k-th step. */
 import { stateChartMessages } from '../lib/charts';
 import { normalizeStateMonitor, type StateResult } from '../lib/monitors';
+import { renderStateResult } from '../lib/svg';
+import { toBoolean } from '../lib/validate';
 import type { NodeRED } from './api';
 import { registerMonitor } from './monitor';
 
@@ -10,10 +12,16 @@ export default function register(RED: NodeRED): void {
     monitor: 'state',
     check: (config) => {
       const spec = normalizeStateMonitor(config);
+      toBoolean('svg', config.svg, false);
       return `${spec.variables.join(', ')} of ${spec.indices === null ? 'all' : spec.indices.length === 1 ? `#${spec.indices[0]}` : `${spec.indices.length} neurons`}`;
     },
     recorder: (run, id) => run.network.stateMonitors.get(id),
     chart: (result, label, maxPoints) => stateChartMessages(result as StateResult, label, maxPoints),
+    decorate: (msg, result, config) => {
+      if (!toBoolean('svg', config.svg, false)) return;
+      const svg = renderStateResult(result as StateResult, config.name || 'state monitor');
+      if (svg !== null) msg.svg = svg;
+    },
     summary: (result) => {
       const r = result as StateResult;
       return `${r.t.length} samples${r.truncated ? ' (budget reached)' : ''}`;

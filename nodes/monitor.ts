@@ -8,7 +8,7 @@ import type { FlowNode } from '../lib/compiler';
 import type { RunEvent } from '../lib/simulation';
 import { DEFAULT_CHART_POINTS, type ChartMessage } from '../lib/charts';
 import { oneOf, optionalNumber, toBoolean } from '../lib/validate';
-import type { Node, NodeRED } from './api';
+import type { Node, NodeMessage, NodeRED } from './api';
 import { registerMember, reportError, showWiring, unregisterMember, type ActiveRun, type SimulationMember } from './shared';
 
 /** What a monitor node keeps of its last run. */
@@ -31,6 +31,8 @@ export interface MonitorKind {
   summary(result: object): string;
   /** the result (or a chunk of it) as Dashboard 2 chart messages */
   chart(result: object, label: string, maxPoints: number): ChartMessage[];
+  /** adds to the end-of-run message of the arrays format (e.g. msg.svg) */
+  decorate?(msg: NodeMessage, result: object, config: FlowNode): void;
 }
 
 /** How a monitor sends: plain arrays, or messages a Dashboard 2 chart takes as they are. */
@@ -56,7 +58,9 @@ export function registerMonitor(RED: NodeRED, kind: MonitorKind): void {
     /** Sends what was recorded: one message of arrays, or chart messages (one per line). */
     const deliver = (data: object, event: string, t: number) => {
       if (format === 'arrays') {
-        node.send({ topic, event, t, payload: data });
+        const msg: NodeMessage = { topic, event, t, payload: data };
+        if (event !== 'chunk') kind.decorate?.(msg, data, config);
+        node.send(msg);
         return;
       }
       const messages = kind.chart(data, topic, chartPoints).filter((m) => (m.payload as unknown[]).length > 0);
