@@ -21,8 +21,12 @@ const ALLOWED_FUNCTIONS = new Set([
   'hypot', 'not', 'and', 'or', 'xor', 'equal', 'unequal', 'larger', 'smaller', 'largerEq', 'smallerEq',
 ]);
 /** heaviside is not built into mathjs; it is the one helper we add. */
-const EXTRA_FUNCTIONS: Record<string, (x: number) => number> = {
-  heaviside: (x: number) => (x > 0 ? 1 : x < 0 ? 0 : 0.5),
+const EXTRA_FUNCTIONS: Record<string, (...args: unknown[]) => number> = {
+  heaviside: (...args: unknown[]) => {
+    const x = args[0];
+    if (args.length !== 1 || typeof x !== 'number') throw new TypeError(`heaviside takes one number (got ${args.length} argument${args.length === 1 ? '' : 's'})`);
+    return x > 0 ? 1 : x < 0 ? 0 : 0.5;
+  },
 };
 const CONSTANTS = new Set(['pi', 'e', 'tau', 'phi']);
 const VARIABLE = 't';
@@ -87,8 +91,15 @@ export function compileExpression(raw: unknown, field = 'expression'): CompiledE
   } catch (e) {
     throw new ConfigError(field, text, `does not parse: ${(e as Error).message}`);
   }
-  check(tree, text, field);
-  const code = tree.compile();
+  let code: ReturnType<MathNode['compile']>;
+  try {
+    check(tree, text, field);
+    code = tree.compile();
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    // e.g. a RangeError from thousands of nested operators
+    throw new ConfigError(field, text, `is too complex to compile: ${(e as Error).message}`);
+  }
   const scope = new Map<string, unknown>();
   for (const [name, fn] of Object.entries(EXTRA_FUNCTIONS)) scope.set(name, fn);
   const evaluate = (t: number): number => {
