@@ -99,7 +99,7 @@ function simulation(prefix: string, z: string, mode: 'batch' | 'realtime', x: nu
 
 function stateMonitor(id: string, z: string, variable: 'v' | 'I', live: boolean, x: number, y: number, wires: string[]): FlowNode {
   return {
-    id, type: NODE_TYPES.stateMonitor, z, name: variable, variables: variable, indices: '0', every: 1, maxValues: 8000000,
+    id, type: NODE_TYPES.stateMonitor, z, name: 'neuron', variables: variable, indices: '0', every: 1, maxValues: 8000000,
     live, format: 'chart', chartPoints: live ? 500 : 2000, x, y, wires: [wires],
   };
 }

@@ -14,7 +14,7 @@ const port = Number(process.env.PORT ?? 1880);
 mkdirSync(userDir, { recursive: true });
 writeFileSync(
   join(userDir, 'settings.js'),
-  `module.exports = ${JSON.stringify({ uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', nodesDir: [root], credentialSecret: false }, null, 2)};\n`,
+  `module.exports = ${JSON.stringify({ uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', nodesDir: [root], credentialSecret: false, telemetry: { enabled: false } }, null, 2)};\n`,
 );
 const flows = join(userDir, 'flows.json');
 if (!existsSync(flows)) copyFileSync(join(root, 'flows', 'dashboard (needs Dashboard 2)', 'explorer.json'), flows);
