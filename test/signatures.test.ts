@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest';
 import {
   adaptationIndex, countIn, detectBursts, firstSpikeLatency, interSpikeIntervals, isiStats, meanRate, summarizeSpikes,
 } from '../lib/features';
+import { Network } from '../lib/network';
+import { normalizeNeuron } from '../lib/neuron';
 import { PRESETS } from '../lib/presets';
+import { normalizeSource } from '../lib/sources';
 import { checkSignature, recordPreset, SIGNATURES, turningPoints, type Recording } from '../lib/signatures';
 
 const PATTERNS = PRESETS.filter((p) => p.group !== 'book');
@@ -56,6 +59,29 @@ describe('spike train features', () => {
     const s = summarizeSpikes([10, 12, 14, 50, 53, 75], span);
     expect(s).toMatchObject({ count: 6, rate: 60, firstSpike: 10, bursts: 2, spikesPerBurst: 2.5 });
     expect(s.isi!.max).toBe(36);
+  });
+
+  it('come with the spike monitor result of a single neuron', () => {
+    // pattern A in populations of 1 and 2, with and without a window or a spike cap
+    const run = (size: number, spec: Record<string, number | null> = {}) => {
+      const network = new Network({
+        dt: 0.25,
+        populations: [{ id: 'n', name: 'n', spec: normalizeNeuron({ a: 0.02, b: 0.2, c: -65, d: 6, v0: -70, size }) }],
+        sources: [{ id: 's', name: 's', spec: normalizeSource({ kind: 'step', amplitude: 14, onset: 10 }), targets: ['n'] }],
+        spikeMonitors: [{ id: 'm', name: 'm', population: 'n', spec }],
+        stateMonitors: [],
+      });
+      network.run(401);
+      return network.spikeMonitors.get('m')!.result();
+    };
+    const one = run(1);
+    expect(one.summary).toEqual(summarizeSpikes(one.times, { t0: 0, t1: 100.25 }));
+    expect(one.summary!.rate).toBeCloseTo(one.rates![0], 12);
+    expect(one.summary).toMatchObject({ count: 5, firstSpike: 13, bursts: 0 });
+    const windowed = run(1, { window: 50 });
+    expect(windowed.summary).toMatchObject({ count: 2, firstSpike: 59.25, rate: 40 });
+    expect(run(1, { maxSpikes: 3 }).summary).toBeUndefined();
+    expect(run(2).summary).toBeUndefined();
   });
 
   it('turning points ignore wiggles below the tolerance', () => {
