@@ -2,6 +2,8 @@
  * npm run bench: prints machine-readable lines `BENCH <name> <value> <unit>`.
  *  - neuron updates per second of the published scheme for N = 10,000 and N = 1,000,000;
  *  - the same for the general path (rk4) at N = 10,000, for comparison;
+ *  - real-time runs at 0.1x, 1x and 10x: chunks per second and the lag of simulated time
+ *    behind wall time × speed, in chunks;
  *  - in-process latency from a clock start to the final monitor message of the pattern-A
  *    example flow, through the embedded Node-RED runtime (median and worst of 30 starts).
  * Each throughput figure is the best of several repetitions (the machine is shared).
@@ -9,7 +11,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Network, normalizeNeuron, normalizeSource, type Scheme } from '../lib';
+import { DEFAULT_INTERVAL, Network, normalizeClock, normalizeNeuron, normalizeSource, Simulation, type Scheme } from '../lib';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -72,10 +74,49 @@ async function latency(repetitions: number): Promise<{ median: number; worst: nu
   return { median: times[Math.floor(times.length / 2)], worst: times[times.length - 1] };
 }
 
+/**
+ * A real-time run of pattern A's neuron (100 neurons, so there is work to do) for `seconds` of
+ * wall time: chunks per second, and the largest distance between simulated time and wall time
+ * × speed, in units of one chunk (interval × speed of simulated time).
+ */
+function realtime(speed: number, seconds: number): Promise<{ rate: number; lagChunks: number }> {
+  const network = new Network({
+    dt: 0.25,
+    populations: [{ id: 'p', name: 'p', spec: normalizeNeuron({ a: 0.02, b: 0.2, c: -65, d: 6, v0: -70, size: 100 }) }],
+    sources: [{ id: 's', name: 's', spec: normalizeSource({ kind: 'step', amplitude: 14, onset: 10 }), targets: ['p'] }],
+    spikeMonitors: [],
+    stateMonitors: [],
+  });
+  const interval = DEFAULT_INTERVAL;
+  let chunks = 0;
+  let worst = 0;
+  let began = 0;
+  return new Promise((resolve) => {
+    const simulation = new Simulation(network, normalizeClock({ dt: 0.25, duration: '', mode: 'realtime', speed, interval }), {
+      onChunk: () => {
+        chunks++;
+        const expected = (performance.now() - began) * speed;
+        worst = Math.max(worst, Math.abs(expected - network.time) / (interval * speed));
+      },
+    });
+    began = performance.now();
+    simulation.start();
+    setTimeout(() => {
+      simulation.stop();
+      resolve({ rate: chunks / ((performance.now() - began) / 1000), lagChunks: worst });
+    }, seconds * 1000);
+  });
+}
+
 async function main(): Promise<void> {
   report('neuron_updates_n10000_izhikevich', updatesPerSecond(10_000, 20_000, 'izhikevich', 5) / 1e6, 'M/s');
   report('neuron_updates_n1000000_izhikevich', updatesPerSecond(1_000_000, 200, 'izhikevich', 5) / 1e6, 'M/s');
   report('neuron_updates_n10000_rk4', updatesPerSecond(10_000, 2_000, 'rk4', 3) / 1e6, 'M/s');
+  for (const speed of [0.1, 1, 10]) {
+    const { rate, lagChunks } = await realtime(speed, 3);
+    report(`realtime_speed${speed}_updates_per_second`, rate, '1/s');
+    report(`realtime_speed${speed}_max_lag`, lagChunks, 'chunks');
+  }
   const { median, worst } = await latency(30);
   report('pattern_a_start_to_final_message_median', median, 'ms');
   report('pattern_a_start_to_final_message_worst', worst, 'ms');

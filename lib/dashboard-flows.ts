@@ -9,6 +9,7 @@
  * dashboard at /dashboard.
  */
 import { NODE_TYPES, type FlowNode } from './compiler';
+import { DEFAULT_INTERVAL } from './simulation';
 import { SOURCE_DEFAULTS } from './examples';
 import { PRESETS, presetInputExpression, type Preset } from './presets';
 
@@ -83,7 +84,7 @@ function simulation(prefix: string, z: string, mode: 'batch' | 'realtime', x: nu
   return [
     {
       id: id('clock'), type: NODE_TYPES.clock, z, name: mode === 'realtime' ? 'real time' : 'batch', dt: 0.25,
-      duration: mode === 'realtime' ? '' : 100, mode, speed: 0.25, interval: 50, startOnDeploy: false,
+      duration: mode === 'realtime' ? '' : 100, mode, speed: 0.25, interval: DEFAULT_INTERVAL, startOnDeploy: false,
       x, y, wires: [[id('source')], wires.events],
     },
     { id: id('source'), type: NODE_TYPES.source, z, name: 'input', ...SOURCE_DEFAULTS, ...a.inputs[0], x: x + 180, y, wires: [[id('neuron')]] },

@@ -5,6 +5,7 @@
  * scripts/make-flows.mjs writes these into flows/; they are ordinary Node-RED flow JSON.
  */
 import { NODE_TYPES, type FlowNode } from './compiler';
+import { DEFAULT_INTERVAL } from './simulation';
 import type { Preset } from './presets';
 
 /** Every field of a current source node, blank unless a preset sets it. */
@@ -75,7 +76,7 @@ export function exampleFlow(preset: Preset): FlowNode[] {
     },
     {
       id: id('clock'), type: NODE_TYPES.clock, z: tab, name: `dt ${preset.clock.dt} ms, ${preset.clock.duration} ms`,
-      dt: preset.clock.dt, duration: preset.clock.duration, mode: 'batch', speed: 1, interval: 50, startOnDeploy: false,
+      dt: preset.clock.dt, duration: preset.clock.duration, mode: 'batch', speed: 1, interval: DEFAULT_INTERVAL, startOnDeploy: false,
       x: 140, y: neuronY, wires: [sources.map((s) => s.id), []],
     },
     ...sources,

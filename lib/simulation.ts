@@ -35,6 +35,9 @@ export interface ClockSettings {
   startOnDeploy: boolean;
 }
 
+/** Wall ms between real-time chunks by default: 25 updates a second for live charts. */
+export const DEFAULT_INTERVAL = 40;
+
 export function normalizeClock(raw: Record<string, unknown>): ClockSettings {
   const dt = toNumber('dt', raw.dt, { above: 0, max: 1000 });
   const mode = oneOf('mode', raw.mode, MODES, 'batch');
@@ -47,7 +50,7 @@ export function normalizeClock(raw: Record<string, unknown>): ClockSettings {
     duration,
     mode,
     speed: optionalNumber('speed', raw.speed, 1, { above: 0, max: 10000 }),
-    interval: optionalNumber('interval', raw.interval, 50, { min: 10, max: 10000 }),
+    interval: optionalNumber('interval', raw.interval, DEFAULT_INTERVAL, { min: 10, max: 10000 }),
     startOnDeploy: toBoolean('startOnDeploy', raw.startOnDeploy, false),
   };
 }
