@@ -34,6 +34,21 @@ const ALLOWED_NODE_TYPES = new Set([
   'ConstantNode', 'SymbolNode', 'OperatorNode', 'ParenthesisNode', 'FunctionNode', 'ConditionalNode', 'RelationalNode',
 ]);
 
+/** Deepest nesting an expression may have; deeper trees would exhaust the stack while being checked. */
+const MAX_DEPTH = 200;
+
+/** Depth of a tree, found without recursion; stops counting beyond MAX_DEPTH. */
+function depthOf(root: MathNode): number {
+  let deepest = 0;
+  const stack: Array<[MathNode, number]> = [[root, 1]];
+  while (stack.length > 0 && deepest <= MAX_DEPTH) {
+    const [node, depth] = stack.pop()!;
+    deepest = Math.max(deepest, depth);
+    node.forEach((child: MathNode) => stack.push([child, depth + 1]));
+  }
+  return deepest;
+}
+
 export interface CompiledExpression {
   readonly text: string;
   /** I(t); throws ConfigError when the value is not a finite number */
@@ -91,6 +106,7 @@ export function compileExpression(raw: unknown, field = 'expression'): CompiledE
   } catch (e) {
     throw new ConfigError(field, text, `does not parse: ${(e as Error).message}`);
   }
+  if (depthOf(tree) > MAX_DEPTH) throw new ConfigError(field, text, `is nested too deeply (at most ${MAX_DEPTH} levels)`);
   let code: ReturnType<MathNode['compile']>;
   try {
     check(tree, text, field);
