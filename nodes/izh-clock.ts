@@ -4,7 +4,7 @@
  * paused, finished, ...). Commands arrive as msg.payload or from the button on the node.
  */
 import { BUDGET_SETTING, DEFAULT_MEMORY_BUDGET_MB } from '../lib/budget';
-import { compileNetwork, labelOf, type FlowNode } from '../lib/compiler';
+import { clocksOf, compileNetwork, labelOf, type FlowNode } from '../lib/compiler';
 import { Network } from '../lib/network';
 import { normalizeClock, Simulation, type ClockSettings, type RunEvent } from '../lib/simulation';
 import { requirePreset } from '../lib/presets';
@@ -171,6 +171,23 @@ export default function register(RED: NodeRED): void {
 
     node.on('close', (_removed: boolean, done: () => void) => {
       release();
+      done();
+    });
+
+    // A deploy of modified nodes only leaves this clock running while nodes of its network are
+    // replaced: the run would go on with the old settings, out of reach of the new nodes. Stop it.
+    const onDeployed = (event?: { diff?: Record<string, unknown> }) => {
+      const diff = event?.diff;
+      if (!run || !diff || (run.simulation.state !== 'running' && run.simulation.state !== 'paused')) return;
+      const touched = ['added', 'changed', 'removed', 'rewired'].flatMap((key) => (Array.isArray(diff[key]) ? (diff[key] as string[]) : []));
+      const flow = deployedFlow(RED);
+      if (!touched.some((id) => run!.members.has(id) || clocksOf(flow, id).includes(node.id))) return;
+      node.warn(`${labelOf(config)}: the deploy changed nodes of the running network, so the run stopped; start it again to run the new flow`);
+      run.simulation.stop();
+    };
+    RED.events.on('flows:started', onDeployed);
+    node.on('close', (_removed: boolean, done: () => void) => {
+      RED.events.removeListener('flows:started', onDeployed);
       done();
     });
 
