@@ -16,7 +16,7 @@
  *  - euler: forward Euler, both variables from the old state;
  *  - rk4: classical Runge-Kutta of order 4.
  */
-import { ConfigError, oneOf, optionalNumber, toNumber } from './validate';
+import { ConfigError, isBlank, oneOf, optionalNumber, toNumber } from './validate';
 
 export const SCHEMES = ['izhikevich', 'euler', 'rk4'] as const;
 export type Scheme = (typeof SCHEMES)[number];
@@ -87,7 +87,7 @@ function normalize2003(raw: RawNeuronConfig): Params2003 {
   if (c >= vpeak) throw new ConfigError('c', raw.c, `must be below the spike peak vpeak = ${vpeak} mV, or the neuron would spike forever`);
   return {
     form: '2003', a, b, c, d, v0,
-    u0: optionalNumber('u0', raw.u0, b * v0),
+    u0: isBlank(raw.u0) ? defaultU0(b, v0) : toNumber('u0', raw.u0),
     k1: optionalNumber('k1', raw.k1, 0.04),
     k2: optionalNumber('k2', raw.k2, 5),
     k3: optionalNumber('k3', raw.k3, 140),
@@ -103,7 +103,6 @@ function normalize2007(raw: RawNeuronConfig): Params2007 {
   if (c >= vpeak) throw new ConfigError('c', raw.c, `must be below the spike peak vpeak = ${vpeak} mV`);
   const vbRaw = raw.vb;
   const switchRaw = raw.bSwitchV;
-  const blank = (x: unknown) => x === undefined || x === null || x === '';
   return {
     form: '2007',
     C: toNumber('C', raw.C, { above: 0 }),
@@ -120,10 +119,18 @@ function normalize2007(raw: RawNeuronConfig): Params2007 {
     peakU: optionalNumber('peakU', raw.peakU, 0),
     resetU: optionalNumber('resetU', raw.resetU, 0),
     uMax: optionalNumber('uMax', raw.uMax, Infinity),
-    vb: blank(vbRaw) ? null : toNumber('vb', vbRaw),
-    bSwitchV: blank(switchRaw) ? null : toNumber('bSwitchV', switchRaw),
+    vb: isBlank(vbRaw) ? null : toNumber('vb', vbRaw),
+    bSwitchV: isBlank(switchRaw) ? null : toNumber('bSwitchV', switchRaw),
     bAbove: optionalNumber('bAbove', raw.bAbove, 0),
   };
+}
+
+
+/** The default u0 = b * v0, refused when the product overflows (huge b or v0). */
+function defaultU0(b: number, v0: number): number {
+  const product = b * v0;
+  if (!Number.isFinite(product)) throw new ConfigError('u0', `b·v0 = ${b}·${v0}`, 'defaults to b·v0, which is not a finite number here; give u0 explicitly');
+  return product;
 }
 
 /** Bytes of state held per neuron (v, u, last spike step, spike buffer). */

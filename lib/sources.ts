@@ -8,7 +8,7 @@
  */
 import { compileExpression, type CompiledExpression } from './expression';
 import { Random } from './rng';
-import { ConfigError, oneOf, optionalNumber, toNumber, toNumberList } from './validate';
+import { ConfigError, isBlank, oneOf, optionalNumber, toNumber, toNumberList } from './validate';
 
 export const SOURCE_KINDS = ['constant', 'step', 'pulses', 'ramp', 'sine', 'noise', 'table', 'expression'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
@@ -40,7 +40,6 @@ export interface CurrentSource {
   addTo(out: Float64Array, t: number): void;
 }
 
-const blank = (x: unknown): boolean => x === undefined || x === null || (typeof x === 'string' && x.trim() === '');
 
 /** Validates a source description from a node config or a message and fills in defaults. */
 export function normalizeSource(raw: Record<string, unknown>): SourceSpec {
@@ -60,7 +59,7 @@ export function normalizeSource(raw: Record<string, unknown>): SourceSpec {
       return { kind, amplitude: toNumber('amplitude', raw.amplitude), baseline: baseline(), ...window() };
     case 'pulses': {
       const width = toNumber('width', raw.width, { above: 0 });
-      const onsets = blank(raw.times) ? [] : toNumberList('times', raw.times);
+      const onsets = isBlank(raw.times) ? [] : toNumberList('times', raw.times);
       if (onsets.length > MAX_LIST_LENGTH) throw new ConfigError('times', `${onsets.length} times`, `may hold at most ${MAX_LIST_LENGTH} pulse times`);
       let start = 0, period = 0, count = 0;
       if (onsets.length === 0) {

@@ -65,9 +65,14 @@ export function toNumber(field: string, raw: unknown, rule: NumberRule = {}): nu
   return value;
 }
 
+/** An unset config value: undefined, null or a blank string. */
+export function isBlank(raw: unknown): boolean {
+  return raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
+}
+
 /** Like toNumber, but blank (undefined, null, '') gives the fallback. */
 export function optionalNumber(field: string, raw: unknown, fallback: number, rule: NumberRule = {}): number {
-  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return fallback;
+  if (isBlank(raw)) return fallback;
   return toNumber(field, raw, rule);
 }
 

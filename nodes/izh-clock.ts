@@ -10,7 +10,7 @@ import { normalizeClock, Simulation, type ClockSettings, type RunEvent } from '.
 import { requirePreset } from '../lib/presets';
 import { ConfigError, optionalNumber, toNumber } from '../lib/validate';
 import type { Node, NodeMessage, NodeRED } from './api';
-import { commandOf, deployedFlow, formatNumber, memberOf, reportError, ThrottledStatus, type ActiveRun } from './shared';
+import { commandOf, deployedFlow, formatNumber, memberOf, onInput, reportError, ThrottledStatus, type ActiveRun } from './shared';
 
 export const COMMANDS = ['start', 'stop', 'pause', 'resume', 'reset', 'run', 'step'] as const;
 /** Clock settings a start or run message may change (msg.preset sets dt and duration from a pattern). */
@@ -155,18 +155,12 @@ export default function register(RED: NodeRED): void {
       }
     };
 
-    node.on('input', (msg, _send, done) => {
+    onInput(node, config, (msg) => {
       const command = commandOf(msg);
-      try {
-        if (!command || !(COMMANDS as readonly string[]).includes(command)) {
-          throw new ConfigError('msg.payload', msg.payload, `is not a clock command; send one of ${COMMANDS.join(', ')} (run needs msg.ms, step takes msg.steps)`);
-        }
-        execute(command, msg);
-        done();
-      } catch (e) {
-        reportError(node, config, e, msg);
-        done();
+      if (!command || !(COMMANDS as readonly string[]).includes(command)) {
+        throw new ConfigError('msg.payload', msg.payload, `is not a clock command; send one of ${COMMANDS.join(', ')} (run needs msg.ms, step takes msg.steps)`);
       }
+      execute(command, msg);
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {

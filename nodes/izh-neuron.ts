@@ -8,7 +8,7 @@ import type { NeuronSpec } from '../lib/neuron';
 import { PRESETS, requirePreset } from '../lib/presets';
 import { ConfigError, oneOf } from '../lib/validate';
 import type { Node, NodeMessage, NodeRED, NodeStatus } from './api';
-import { commandOf, formatNumber, registerMember, reportError, showWiring, ThrottledStatus, unregisterMember, type ActiveRun, type SimulationMember } from './shared';
+import { commandOf, enrol, formatNumber, onInput, reportError, showWiring, ThrottledStatus, type ActiveRun, type SimulationMember } from './shared';
 
 /** Parameters a message may change. */
 const PARAMETERS = ['a', 'b', 'c', 'd', 'v0', 'u0', 'k1', 'k2', 'k3', 'vpeak', 'recovery', 'C', 'k', 'vr', 'vt',
@@ -85,35 +85,24 @@ export default function register(RED: NodeRED): void {
         showActivity(r, true);
       },
     };
-    registerMember(node.id, member);
+    enrol(node, member, () => (run = null));
 
-    node.on('input', (msg, _send, done) => {
-      try {
-        if (commandOf(msg) === 'reset') {
-          run?.network.resetNeuron(node.id);
-        } else {
-          // a number with the parameter's name in msg.topic, as a dashboard slider sends it
-          const named = typeof msg.payload === 'number' && typeof msg.topic === 'string' && PARAMETERS.includes(msg.topic);
-          const change = changeFrom(named ? { [msg.topic as string]: msg.payload } : msg.payload);
-          const spec = neuronSpecOf(config, { ...patch, ...change });
-          if (run && spec.size !== run.network.populations.get(node.id)?.size) {
-            throw new ConfigError('size', spec.size, 'cannot change during a run; stop the clock and start it again');
-          }
-          patch = { ...patch, ...change };
-          run?.network.setNeuron(node.id, spec);
-          if (!run) node.status(idle(spec));
+    // bad messages leave the last good parameters in force
+    onInput(node, config, (msg) => {
+      if (commandOf(msg) === 'reset') {
+        run?.network.resetNeuron(node.id);
+      } else {
+        // a number with the parameter's name in msg.topic, as a dashboard slider sends it
+        const named = typeof msg.payload === 'number' && typeof msg.topic === 'string' && PARAMETERS.includes(msg.topic);
+        const change = changeFrom(named ? { [msg.topic as string]: msg.payload } : msg.payload);
+        const spec = neuronSpecOf(config, { ...patch, ...change });
+        if (run && spec.size !== run.network.populations.get(node.id)?.size) {
+          throw new ConfigError('size', spec.size, 'cannot change during a run; stop the clock and start it again');
         }
-      } catch (e) {
-        // the last good parameters stay in force
-        reportError(node, config, e, msg);
+        patch = { ...patch, ...change };
+        run?.network.setNeuron(node.id, spec);
+        if (!run) node.status(idle(spec));
       }
-      done();
-    });
-
-    node.on('close', (_removed: boolean, done: () => void) => {
-      unregisterMember(node.id, member);
-      run = null;
-      done();
     });
 
     function changeFrom(payload: unknown): Record<string, unknown> {

@@ -8,7 +8,7 @@ import { presetInputExpression, requirePreset } from '../lib/presets';
 import { normalizeSource, type SourceSpec } from '../lib/sources';
 import { ConfigError } from '../lib/validate';
 import type { Node, NodeRED, NodeStatus } from './api';
-import { formatNumber, registerMember, reportError, showWiring, unregisterMember, type ActiveRun, type SimulationMember } from './shared';
+import { enrol, formatNumber, onInput, reportError, showWiring, type ActiveRun, type SimulationMember } from './shared';
 
 /** The fields a message may change (everything that describes the current). */
 const FIELDS = ['kind', 'amplitude', 'baseline', 'onset', 'offset', 'edges', 'times', 'start', 'period', 'count', 'width',
@@ -50,26 +50,14 @@ export default function register(RED: NodeRED): void {
         run = r;
       },
     };
-    registerMember(node.id, member);
+    enrol(node, member, () => (run = null));
 
-    node.on('input', (msg, _send, done) => {
-      try {
-        const change = changeFrom(msg.payload);
-        const spec = normalizeSource({ ...config, ...patch, ...change });
-        patch = { ...patch, ...change };
-        run?.network.setSource(node.id, spec);
-        node.status({ ...idle(spec), fill: run ? 'green' : 'grey' });
-      } catch (e) {
-        // the last good settings stay in force
-        reportError(node, config, e, msg);
-      }
-      done();
-    });
-
-    node.on('close', (_removed: boolean, done: () => void) => {
-      unregisterMember(node.id, member);
-      run = null;
-      done();
+    onInput(node, config, (msg) => {
+      const change = changeFrom(msg.payload);
+      const spec = normalizeSource({ ...config, ...patch, ...change });
+      patch = { ...patch, ...change };
+      run?.network.setSource(node.id, spec);
+      node.status({ ...idle(spec), fill: run ? 'green' : 'grey' });
     });
 
     function changeFrom(payload: unknown): Record<string, unknown> {

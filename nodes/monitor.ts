@@ -9,7 +9,7 @@ import type { RunEvent } from '../lib/simulation';
 import { DEFAULT_CHART_POINTS, type ChartMessage } from '../lib/charts';
 import { oneOf, optionalNumber, toBoolean } from '../lib/validate';
 import type { Node, NodeMessage, NodeRED } from './api';
-import { registerMember, reportError, showWiring, unregisterMember, type ActiveRun, type SimulationMember } from './shared';
+import { enrol, reportError, showWiring, type ActiveRun, type SimulationMember } from './shared';
 
 /** What a monitor node keeps of its last run. */
 export interface MonitorNode extends Node {
@@ -91,12 +91,7 @@ export function registerMonitor(RED: NodeRED, kind: MonitorKind): void {
         deliver(result, event.event, run.network.time);
       },
     };
-    registerMember(node.id, member);
-
-    node.on('close', (_removed: boolean, done: () => void) => {
-      unregisterMember(node.id, member);
-      done();
-    });
+    enrol(node, member);
   }
   RED.nodes.registerType(kind.type, MonitorNodeConstructor);
 }

@@ -30,12 +30,29 @@ export interface SimulationMember {
 
 const members = new Map<string, SimulationMember>();
 
-export function registerMember(id: string, member: SimulationMember): void {
-  members.set(id, member);
+/** Makes `member` reachable by the clocks until the node closes (redeploy, removal, stop). */
+export function enrol(node: Node, member: SimulationMember, onClose?: () => void): void {
+  members.set(node.id, member);
+  node.on('close', (_removed: boolean, done: () => void) => {
+    if (members.get(node.id) === member) members.delete(node.id);
+    onClose?.();
+    done();
+  });
 }
 
-export function unregisterMember(id: string, member: SimulationMember): void {
-  if (members.get(id) === member) members.delete(id);
+/**
+ * Handles input messages: anything `handle` throws becomes a catchable node.error naming the
+ * node, the field and the value, and a red status; the node keeps its last good settings.
+ */
+export function onInput(node: Node, config: FlowNode, handle: (msg: NodeMessage) => void): void {
+  node.on('input', (msg, _send, done) => {
+    try {
+      handle(msg);
+    } catch (e) {
+      reportError(node, config, e, msg);
+    }
+    done();
+  });
 }
 
 export function memberOf(id: string): SimulationMember | undefined {
