@@ -6,16 +6,10 @@
 import helper from 'node-red-node-test-helper';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decimateMinMax, findPreset, normalizeSource, presetInputExpression, compileExpression, createSource, lastStepOf, PRESETS, sourceExpression, spikeChartMessage, stateChartMessages } from '../lib';
-import clockNode from '../nodes/izh-clock';
-import neuronNode from '../nodes/izh-neuron';
-import sourceNode from '../nodes/izh-source';
-import spikeMonitorNode from '../nodes/izh-spike-monitor';
-import stateMonitorNode from '../nodes/izh-state-monitor';
+import { NODES, type Msg } from './flow-helpers';
 import { REFERENCE, simulateReference } from './reference';
 
 helper.init(require.resolve('node-red'));
-const NODES = [clockNode, sourceNode, neuronNode, spikeMonitorNode, stateMonitorNode];
-type Msg = Record<string, any>;
 
 function chartFlow(options: { live?: boolean; mode?: string; chartPoints?: number } = {}) {
   const at = { z: 'tab', x: 100, y: 100 };

@@ -4,76 +4,10 @@
  */
 import helper from 'node-red-node-test-helper';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import clockNode from '../nodes/izh-clock';
-import neuronNode from '../nodes/izh-neuron';
-import sourceNode from '../nodes/izh-source';
-import spikeMonitorNode from '../nodes/izh-spike-monitor';
-import stateMonitorNode from '../nodes/izh-state-monitor';
+import { finished, lastStatus, next, nextCall, NODES, patternA, withPositions, type Msg } from './flow-helpers';
 import { REFERENCE, simulateReference } from './reference';
 
-const NODES = [clockNode, sourceNode, neuronNode, spikeMonitorNode, stateMonitorNode];
-type Msg = Record<string, any>;
-type Flow = Array<Record<string, unknown>>;
-
 helper.init(require.resolve('node-red'));
-
-/** Pattern A: clock -> step source -> neuron -> spike and state monitors -> helper sinks. */
-function patternA(overrides: { clock?: object; source?: object; neuron?: object; state?: object } = {}): Flow {
-  return withPositions([
-    { id: 'tab', type: 'tab', label: 'test' },
-    { id: 'clock', z: 'tab', type: 'izh-clock', name: 'clock', dt: 0.25, duration: 100, mode: 'batch', wires: [['source'], ['events']], ...overrides.clock },
-    { id: 'source', z: 'tab', type: 'izh-source', name: 'step', kind: 'step', amplitude: 14, onset: 10, wires: [['neuron']], ...overrides.source },
-    {
-      id: 'neuron', z: 'tab', type: 'izh-neuron', name: 'A', form: '2003', size: 1, scheme: 'izhikevich', spikeEvents: 'off',
-      params: { a: 0.02, b: 0.2, c: -65, d: 6, v0: -70 }, wires: [['spikes', 'trace'], ['spikeEvents']], ...overrides.neuron,
-    },
-    { id: 'spikes', z: 'tab', type: 'izh-spike-monitor', name: 'spikes', wires: [['spikeOut']] },
-    { id: 'trace', z: 'tab', type: 'izh-state-monitor', name: 'trace', variables: 'v,I', indices: '0', every: 1, wires: [['traceOut']], ...overrides.state },
-    { id: 'events', z: 'tab', type: 'helper' },
-    { id: 'spikeOut', z: 'tab', type: 'helper' },
-    { id: 'traceOut', z: 'tab', type: 'helper' },
-    { id: 'spikeEvents', z: 'tab', type: 'helper' },
-  ]);
-}
-
-/** Node-RED treats a node without x and y as a config node. */
-function withPositions(flow: Flow): Flow {
-  return flow.map((n) => (n.type === 'tab' ? n : { x: 100, y: 100, ...n }));
-}
-
-/** Resolves with the next message a helper node receives that passes `accept`. */
-function next(id: string, accept: (msg: Msg) => boolean = () => true): Promise<Msg> {
-  return new Promise((resolve) => {
-    const node = helper.getNode(id);
-    const handler = (msg: Msg) => {
-      if (!accept(msg)) return;
-      node.removeListener('input', handler);
-      resolve(msg);
-    };
-    node.on('input', handler);
-  });
-}
-
-/** Resolves with the next node.error / node.status call of a node. */
-function nextCall(id: string, method: 'error' | 'status' | 'warn', accept: (arg: any) => boolean = () => true): Promise<any> {
-  return new Promise((resolve) => {
-    const node = helper.getNode(id);
-    const handler = (call: { args: any[] }) => {
-      if (!accept(call.args[0])) return;
-      node.removeListener(`call:${method}`, handler);
-      resolve(call.args[0]);
-    };
-    node.on(`call:${method}`, handler);
-  });
-}
-
-/** The last status a node showed (the helper's spy is shared by all nodes, so filter by node). */
-const lastStatus = (id: string): any => {
-  const calls = (helper.getNode(id).status as any).getCalls().filter((c: { thisValue: { id: string } }) => c.thisValue.id === id);
-  return calls.length ? calls[calls.length - 1].args[0] : undefined;
-};
-
-const finished = (msg: Msg) => msg.payload.event === 'finished';
 
 beforeAll(() => helper.startServer());
 afterEach(() => helper.unload());
