@@ -163,11 +163,6 @@ export default function register(RED: NodeRED): void {
       execute(command, msg);
     });
 
-    node.on('close', (_removed: boolean, done: () => void) => {
-      release();
-      done();
-    });
-
     // A deploy of modified nodes only leaves this clock running while nodes of its network are
     // replaced: the run would go on with the old settings, out of reach of the new nodes. Stop it.
     const onDeployed = (event?: { diff?: Record<string, unknown> }) => {
@@ -180,23 +175,20 @@ export default function register(RED: NodeRED): void {
       run.simulation.stop();
     };
     RED.events.on('flows:started', onDeployed);
+
+    // start on deploy: the other nodes of the flow exist only once the flows have started
+    const onStarted = () => {
+      RED.events.removeListener('flows:started', onStarted);
+      node.receive({ payload: 'start' });
+    };
+    if (settings?.startOnDeploy) RED.events.on('flows:started', onStarted);
+
     node.on('close', (_removed: boolean, done: () => void) => {
+      release();
       RED.events.removeListener('flows:started', onDeployed);
+      RED.events.removeListener('flows:started', onStarted);
       done();
     });
-
-    if (settings?.startOnDeploy) {
-      // the other nodes of the flow exist only once the flows have started
-      const onStarted = () => {
-        RED.events.removeListener('flows:started', onStarted);
-        node.receive({ payload: 'start' });
-      };
-      RED.events.on('flows:started', onStarted);
-      node.on('close', (_removed: boolean, done: () => void) => {
-        RED.events.removeListener('flows:started', onStarted);
-        done();
-      });
-    }
   }
 
   RED.nodes.registerType('izh-clock', IzhClockNode, {
