@@ -216,7 +216,7 @@ export function compileNetwork(nodes: readonly FlowNode[], clockId: string, patc
     description.stateMonitors.push({ id: m.id, name: m.name || m.id, population, spec: { ...spec, window: windowOf(spec.window ?? null) } });
   }
   const labelFor = (id: string) => {
-    const node = members.get(id) ?? members.get(id.replace(/#spike-events$/, ''));
+    const node = members.get(id) ?? (id.endsWith(EVENT_MONITOR_SUFFIX) ? members.get(id.slice(0, -EVENT_MONITOR_SUFFIX.length)) : undefined);
     return node ? labelOf(node) : id;
   };
   checkMemory(description, settings, options.memoryBudgetMB ?? DEFAULT_MEMORY_BUDGET_MB, labelFor);
@@ -227,9 +227,11 @@ export function compileNetwork(nodes: readonly FlowNode[], clockId: string, patc
 export const SPIKE_EVENTS = ['off', 'each', 'chunk'] as const;
 export type SpikeEvents = (typeof SPIKE_EVENTS)[number];
 
+const EVENT_MONITOR_SUFFIX = '#spike-events';
+
 /** The id of the hidden spike monitor that feeds a neuron's spike events. */
 export function eventMonitorId(neuronId: string): string {
-  return `${neuronId}#spike-events`;
+  return neuronId + EVENT_MONITOR_SUFFIX;
 }
 
 /** Every enabled clock of a flow. */

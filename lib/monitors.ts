@@ -7,7 +7,7 @@
  */
 import { summarizeSpikes, type SpikeSummary } from './features';
 import type { NeuronGroup } from './neuron';
-import { ConfigError, oneOf, optionalNumber, toNumber, toNumberList } from './validate';
+import { ConfigError, isBlank, oneOf, optionalNumber, toNumber, toNumberList } from './validate';
 
 /** A growable typed array: amortised O(1) push, no per-element objects. */
 class Growable<T extends Float64Array | Int32Array> {
@@ -69,8 +69,16 @@ export interface SpikeMonitorSpec {
 
 /** A monitor's window in ms; blank gives null (the default for the clock's kind of run). */
 function windowOf(raw: unknown): number | null {
-  const blank = raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
-  return blank ? null : toNumber('window', raw, { above: 0 });
+  return isBlank(raw) ? null : toNumber('window', raw, { above: 0 });
+}
+
+/**
+ * How many leading samples a monitor with a window of `w` steps drops at `step`: none until it
+ * holds two windows, then everything older than one window, so trimming is rare and amortised O(1).
+ */
+function windowTrim(times: Growable<Float64Array>, step: number, w: number, dt: number): number {
+  if (w <= 0 || times.length === 0 || times.get(0) > (step - 2 * w) * dt) return 0;
+  return times.firstAbove((step - w) * dt);
 }
 
 /** Validates a spike monitor's config: window (ms, blank for the default) and maxSpikes. */
@@ -132,10 +140,8 @@ export class SpikeMonitor {
     this.lastStep = step;
     const g = this.group;
     if (g.spikeCount === 0) return;
-    // a window keeps between one and two windows of spikes: trimming is rare and amortised O(1)
-    const w = this.windowSteps;
-    if (w > 0 && this.times.length > 0 && this.times.get(0) <= (step - 2 * w) * this.dt) {
-      const drop = this.times.firstAbove((step - w) * this.dt);
+    const drop = windowTrim(this.times, step, this.windowSteps, this.dt);
+    if (drop > 0) {
       this.times.dropFirst(drop);
       this.indices.dropFirst(drop);
       this.chunkStart = Math.max(0, this.chunkStart - drop);
@@ -303,10 +309,8 @@ export class StateMonitor {
   record(step: number, t: number): void {
     if (step % this.spec.every !== 0) return;
     this.lastStep = step;
-    // a window keeps between one and two windows of samples: trimming is rare and amortised O(1)
-    const w = this.windowSteps;
-    if (w > 0 && this.t.length > 0 && this.t.get(0) <= (step - 2 * w) * this.dt) {
-      const drop = this.t.firstAbove((step - w) * this.dt);
+    const drop = windowTrim(this.t, step, this.windowSteps, this.dt);
+    if (drop > 0) {
       this.t.dropFirst(drop);
       for (const perNeuron of this.series.values()) perNeuron.forEach((s) => s.dropFirst(drop));
       this.chunkStart = Math.max(0, this.chunkStart - drop);

@@ -205,7 +205,8 @@ function interpolate(points: Array<[number, number]>, t: number, hold: boolean):
 /**
  * The same current as a mathjs expression of t, e.g. `(10 < t) ? 14 : 0`; the arithmetic is
  * written in the order createSource() uses, so both give identical values. Noise has no
- * expression form.
+ * expression form, and a periodic pulse train without a count is written out for its first
+ * 1000 pulses only.
  */
 export function sourceExpression(spec: SourceSpec): string {
   const window = (onset: number, offset: number, edges: Edges): string => {
