@@ -8,10 +8,10 @@
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { FlowNode } from '../lib/compiler';
-import { EXAMPLE_FOLDERS } from '../lib/examples';
-import { PRESETS, type PresetGroup } from '../lib/presets';
-import { renderFigure, type FigureSection, type Panel } from '../lib/svg';
+import type { FlowNode } from '../lib/flow/compiler';
+import { EXAMPLE_FOLDERS } from '../lib/flow/examples';
+import { PRESETS, type PresetGroup } from '../lib/flow/presets';
+import { renderFigure, type FigureSection, type Panel } from '../lib/render/svg';
 import { runFlow } from './runner';
 
 /** The repository root: two levels above dist/bin, one above bin. */

@@ -3,16 +3,17 @@
  * patterns runs with its preset three times: the published scheme at the published dt (the
  * figure), classical Runge-Kutta (rk4) at the same dt, and the published scheme at half the
  * dt. Each run is checked against the pattern's signature with the checks the signature tests
- * use (lib/signatures.ts). The table goes to stdout and into README.md between the markers
+ * use (lib/analysis/signatures.ts). The table goes to stdout and into README.md between the markers
  * <!-- robustness:start --> and <!-- robustness:end -->.
  *
  *   npm run robustness        (builds, then node dist/bin/robustness.js [README.md])
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Scheme } from '../lib/neuron';
-import { PRESETS } from '../lib/presets';
-import { checkSignature, recordPreset } from '../lib/signatures';
+import type { Scheme } from '../lib/engine/neuron';
+import { PRESETS } from '../lib/flow/presets';
+import { checkSignature } from '../lib/analysis/signatures';
+import { recordPreset } from '../lib/flow/record';
 
 const START = '<!-- robustness:start -->';
 const END = '<!-- robustness:end -->';

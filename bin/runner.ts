@@ -9,11 +9,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { BUDGET_SETTING } from '../lib/budget';
-import { clocksIn, compileNetwork, labelOf, NODE_TYPES, type FlowNode } from '../lib/compiler';
-import type { SpikeResult, StateResult } from '../lib/monitors';
-import type { RunEvent } from '../lib/simulation';
-import { ConfigError } from '../lib/validate';
+import { BUDGET_SETTING } from '../lib/engine/budget';
+import { clocksIn, compileNetwork, labelOf, NODE_TYPES, type FlowNode } from '../lib/flow/compiler';
+import type { SpikeResult, StateResult } from '../lib/engine/monitors';
+import type { RunEvent } from '../lib/engine/simulation';
+import { ConfigError } from '../lib/engine/validate';
 import type { Node } from '../nodes/api';
 import { RUN_EVENT } from '../nodes/izh-clock';
 import type { MonitorNode } from '../nodes/monitor';

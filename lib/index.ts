@@ -1,14 +1,25 @@
-/** The Spiking-RED simulation engine: no Node-RED import, usable on its own. */
-export * from './validate';
-export * from './rng';
-export * from './expression';
-export * from './neuron';
-export * from './sources';
-export * from './monitors';
-export * from './network';
-export * from './simulation';
-export * from './presets';
-export * from './compiler';
-export * from './examples';
-export * from './charts';
-export * from './dashboard-flows';
+/**
+ * The Spiking-RED library, no Node-RED import, usable on its own. Layers, imports pointing down:
+ *  - engine/   the simulation: populations, sources, monitors, network, clock, budgets;
+ *  - analysis/ spike train features and the patterns' signatures (read engine results);
+ *  - render/   chart messages and SVG figures (read engine results);
+ *  - flow/     presets, the flow compiler and the example and dashboard flow builders.
+ */
+export * from './engine/validate';
+export * from './engine/rng';
+export * from './engine/expression';
+export * from './engine/neuron';
+export * from './engine/sources';
+export * from './engine/monitors';
+export * from './engine/network';
+export * from './engine/simulation';
+export * from './engine/budget';
+export * from './analysis/features';
+export * from './analysis/signatures';
+export * from './render/charts';
+export * from './render/svg';
+export * from './flow/presets';
+export * from './flow/record';
+export * from './flow/compiler';
+export * from './flow/examples';
+export * from './flow/dashboard-flows';

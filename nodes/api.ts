@@ -2,7 +2,7 @@
  * The small part of Node-RED's runtime API these nodes use, typed here so the package needs
  * no type package that lags behind Node-RED (the API is the same in Node-RED 3, 4 and 5).
  */
-import type { FlowNode } from '../lib/compiler';
+import type { FlowNode } from '../lib/flow/compiler';
 
 export interface NodeMessage {
   _msgid?: string;

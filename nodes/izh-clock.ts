@@ -3,12 +3,12 @@
  * sources and neurons it drives; its second output reports the run (started, progress,
  * paused, finished, ...). Commands arrive as msg.payload or from the button on the node.
  */
-import { BUDGET_SETTING, DEFAULT_MEMORY_BUDGET_MB } from '../lib/budget';
-import { clocksOf, compileNetwork, labelOf, type FlowNode } from '../lib/compiler';
-import { Network } from '../lib/network';
-import { normalizeClock, Simulation, type ClockSettings, type RunEvent } from '../lib/simulation';
-import { requirePreset } from '../lib/presets';
-import { ConfigError, optionalNumber, toNumber } from '../lib/validate';
+import { BUDGET_SETTING, DEFAULT_MEMORY_BUDGET_MB } from '../lib/engine/budget';
+import { clocksOf, compileNetwork, labelOf, type FlowNode } from '../lib/flow/compiler';
+import { Network } from '../lib/engine/network';
+import { normalizeClock, Simulation, type ClockSettings, type RunEvent } from '../lib/engine/simulation';
+import { requirePreset } from '../lib/flow/presets';
+import { ConfigError, optionalNumber, toNumber } from '../lib/engine/validate';
 import type { Node, NodeMessage, NodeRED } from './api';
 import { commandOf, deployedFlow, formatNumber, memberOf, onInput, reportError, ThrottledStatus, type ActiveRun } from './shared';
 

@@ -3,10 +3,10 @@
  * monitors; output 2 carries spike events when enabled. Messages change parameters from the
  * next step ({a: 0.03}), load a preset ({preset: "C"}) or reset the state ("reset").
  */
-import { eventMonitorId, neuronSpecOf, SPIKE_EVENTS, type FlowNode, type SpikeEvents } from '../lib/compiler';
-import type { NeuronSpec } from '../lib/neuron';
-import { PRESETS, requirePreset } from '../lib/presets';
-import { ConfigError, oneOf } from '../lib/validate';
+import { eventMonitorId, neuronSpecOf, SPIKE_EVENTS, type FlowNode, type SpikeEvents } from '../lib/flow/compiler';
+import type { NeuronSpec } from '../lib/engine/neuron';
+import { PRESETS, requirePreset } from '../lib/flow/presets';
+import { ConfigError, oneOf } from '../lib/engine/validate';
 import type { Node, NodeMessage, NodeRED, NodeStatus } from './api';
 import { commandOf, enrol, formatNumber, onInput, reportError, showWiring, ThrottledStatus, type ActiveRun, type SimulationMember } from './shared';
 

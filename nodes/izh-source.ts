@@ -3,10 +3,10 @@
  * Messages change it from the next step: a number sets the amplitude, a string sets an
  * expression of t, an object sets any of its fields ({amplitude: 5, onset: 20}).
  */
-import type { FlowNode } from '../lib/compiler';
-import { presetInputExpression, requirePreset } from '../lib/presets';
-import { normalizeSource, type SourceSpec } from '../lib/sources';
-import { ConfigError } from '../lib/validate';
+import type { FlowNode } from '../lib/flow/compiler';
+import { presetInputExpression, requirePreset } from '../lib/flow/presets';
+import { normalizeSource, type SourceSpec } from '../lib/engine/sources';
+import { ConfigError } from '../lib/engine/validate';
 import type { Node, NodeRED, NodeStatus } from './api';
 import { enrol, formatNumber, onInput, reportError, showWiring, type ActiveRun, type SimulationMember } from './shared';
 

@@ -1,6 +1,7 @@
 /** izh-spike-monitor: every spike of the neuron wired into it, with counts and rates. */
-import { spikeChartMessage } from '../lib/charts';
-import { normalizeSpikeMonitor, type SpikeResult } from '../lib/monitors';
+import { withSummary } from '../lib/analysis/features';
+import { spikeChartMessage } from '../lib/render/charts';
+import { normalizeSpikeMonitor, type SpikeResult } from '../lib/engine/monitors';
 import type { NodeRED } from './api';
 import { formatNumber } from './shared';
 import { registerMonitor } from './monitor';
@@ -13,7 +14,11 @@ export default function register(RED: NodeRED): void {
       const spec = normalizeSpikeMonitor(config);
       return spec.window === null ? 'spike monitor' : `last ${formatNumber(spec.window)} ms`;
     },
-    recorder: (run, id) => run.network.spikeMonitors.get(id),
+    recorder: (run, id) => {
+      const monitor = run.network.spikeMonitors.get(id);
+      // a single neuron's result carries the features of its train
+      return monitor && { takeChunk: () => monitor.takeChunk(), result: () => withSummary(monitor.result(), run.network.dt) };
+    },
     chart: (result, label, maxPoints) => [spikeChartMessage(result as SpikeResult, label, maxPoints)],
     summary: (result) => {
       const r = result as SpikeResult;

@@ -1,8 +1,8 @@
 /** izh-state-monitor: v, u and/or I of chosen neurons, every k-th step. */
-import { stateChartMessages } from '../lib/charts';
-import { normalizeStateMonitor, type StateResult } from '../lib/monitors';
-import { renderStateResult } from '../lib/svg';
-import { toBoolean } from '../lib/validate';
+import { stateChartMessages } from '../lib/render/charts';
+import { normalizeStateMonitor, type StateResult } from '../lib/engine/monitors';
+import { renderStateResult } from '../lib/render/svg';
+import { toBoolean } from '../lib/engine/validate';
 import type { NodeRED } from './api';
 import { registerMonitor } from './monitor';
 

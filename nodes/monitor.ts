@@ -4,10 +4,10 @@
  * failed), as plain arrays or as Dashboard 2 chart messages. The last result stays readable
  * for the headless runner.
  */
-import type { FlowNode } from '../lib/compiler';
-import type { RunEvent } from '../lib/simulation';
-import { DEFAULT_CHART_POINTS, type ChartMessage } from '../lib/charts';
-import { oneOf, optionalNumber, toBoolean } from '../lib/validate';
+import type { FlowNode } from '../lib/flow/compiler';
+import type { RunEvent } from '../lib/engine/simulation';
+import { DEFAULT_CHART_POINTS, type ChartMessage } from '../lib/render/charts';
+import { oneOf, optionalNumber, toBoolean } from '../lib/engine/validate';
 import type { Node, NodeMessage, NodeRED } from './api';
 import { enrol, reportError, showWiring, type ActiveRun, type SimulationMember } from './shared';
 

@@ -2,10 +2,10 @@
  * What the five node adapters share: the table of live simulation nodes (so a clock can
  * reach the nodes of its network), error reporting and throttled status.
  */
-import { clocksOf, labelOf, type FlowNode } from '../lib/compiler';
-import type { Network } from '../lib/network';
-import type { RunEvent, Simulation } from '../lib/simulation';
-import { ConfigError } from '../lib/validate';
+import { clocksOf, labelOf, type FlowNode } from '../lib/flow/compiler';
+import type { Network } from '../lib/engine/network';
+import type { RunEvent, Simulation } from '../lib/engine/simulation';
+import { ConfigError } from '../lib/engine/validate';
 import type { Node, NodeMessage, NodeRED, NodeStatus } from './api';
 
 /** A clock's current run: its network and the simulation stepping it. */

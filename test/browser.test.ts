@@ -157,7 +157,7 @@ describe('in the editor', () => {
 
 describe('on the dashboard', () => {
   it('charts the published trace of a batch run and streams a real-time run', async () => {
-    const { explorerFlow } = await import('../lib/dashboard-flows');
+    const { explorerFlow } = await import('../lib/flow/dashboard-flows');
     await deploy(explorerFlow());
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${base}/dashboard/batch`);

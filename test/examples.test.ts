@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runFlow, type RunReport } from '../bin/runner';
-import type { FlowNode } from '../lib/compiler';
+import type { FlowNode } from '../lib/flow/compiler';
 import { REFERENCE, simulateReference } from './reference';
 
 const FLOWS = join(__dirname, '..', 'flows');

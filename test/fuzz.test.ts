@@ -12,14 +12,14 @@
 import fc from 'fast-check';
 import helper from 'node-red-node-test-helper';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { compileNetwork, neuronSpecOf, SPIKE_EVENTS, type FlowNode } from '../lib/compiler';
-import { compileExpression } from '../lib/expression';
-import { normalizeSpikeMonitor, normalizeStateMonitor, STATE_VARIABLES } from '../lib/monitors';
-import { FORMS, MAX_POPULATION, normalizeNeuron, RECOVERY_LAWS, SCHEMES } from '../lib/neuron';
-import { PRESETS } from '../lib/presets';
-import { MAX_STEPS, MODES, normalizeClock } from '../lib/simulation';
-import { EDGES, INTERPOLATIONS, normalizeSource, SOURCE_KINDS } from '../lib/sources';
-import { ConfigError, oneOf, toBoolean } from '../lib/validate';
+import { compileNetwork, neuronSpecOf, SPIKE_EVENTS, type FlowNode } from '../lib/flow/compiler';
+import { compileExpression } from '../lib/engine/expression';
+import { normalizeSpikeMonitor, normalizeStateMonitor, STATE_VARIABLES } from '../lib/engine/monitors';
+import { FORMS, MAX_POPULATION, normalizeNeuron, RECOVERY_LAWS, SCHEMES } from '../lib/engine/neuron';
+import { PRESETS } from '../lib/flow/presets';
+import { MAX_STEPS, MODES, normalizeClock } from '../lib/engine/simulation';
+import { EDGES, INTERPOLATIONS, normalizeSource, SOURCE_KINDS } from '../lib/engine/sources';
+import { ConfigError, oneOf, toBoolean } from '../lib/engine/validate';
 import {
   callsOf, ended, errorsOf, expectKnownGoodRun, lastStatus, next, NODES, PATTERN_A, patternA, sleep, tick, type Flow, type Msg, type Overrides,
 } from './flow-helpers';

@@ -8,14 +8,14 @@ import helper from 'node-red-node-test-helper';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkMemory, DEFAULT_LIVE_WINDOW_MS, DEFAULT_MEMORY_BUDGET_MB, estimateMemory, formatMB,
-} from '../lib/budget';
-import { compileNetwork, type FlowNode } from '../lib/compiler';
-import { DEFAULT_MAX_SPIKES, normalizeSpikeMonitor, normalizeStateMonitor } from '../lib/monitors';
-import { Network, type NetworkDescription } from '../lib/network';
-import { normalizeNeuron } from '../lib/neuron';
-import { normalizeClock, Simulation, type RunEvent } from '../lib/simulation';
-import { normalizeSource } from '../lib/sources';
-import { ConfigError } from '../lib/validate';
+} from '../lib/engine/budget';
+import { compileNetwork, type FlowNode } from '../lib/flow/compiler';
+import { DEFAULT_MAX_SPIKES, normalizeSpikeMonitor, normalizeStateMonitor } from '../lib/engine/monitors';
+import { Network, type NetworkDescription } from '../lib/engine/network';
+import { normalizeNeuron } from '../lib/engine/neuron';
+import { normalizeClock, Simulation, type RunEvent } from '../lib/engine/simulation';
+import { normalizeSource } from '../lib/engine/sources';
+import { ConfigError } from '../lib/engine/validate';
 import clockNode from '../nodes/izh-clock';
 import { errorsOf, lastStatus, next, nextCall, NODES, PATTERN_A, patternA, sleep, type Msg } from './flow-helpers';
 

@@ -5,9 +5,9 @@
  */
 import helper from 'node-red-node-test-helper';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { compileExpression } from '../lib/expression';
-import { normalizeSource } from '../lib/sources';
-import { ConfigError } from '../lib/validate';
+import { compileExpression } from '../lib/engine/expression';
+import { normalizeSource } from '../lib/engine/sources';
+import { ConfigError } from '../lib/engine/validate';
 import { errorsOf, expectKnownGoodRun, lastStatus, next, nextCall, NODES, PATTERN_A, patternA } from './flow-helpers';
 
 helper.init(require.resolve('node-red'));

@@ -1,18 +1,19 @@
 /**
  * Each of the 28 published patterns, run through the engine with its preset, must show the
- * qualitative signature of shared/patterns.md, as checked by lib/signatures.ts (the checks
+ * qualitative signature of shared/patterns.md, as checked by lib/analysis/signatures.ts (the checks
  * bin/robustness.ts applies to other schemes and steps). The checks must also be able to say
  * no: each rejects most other patterns and recordings altered to lose the signature.
  */
 import { describe, expect, it } from 'vitest';
 import {
-  adaptationIndex, countIn, detectBursts, firstSpikeLatency, interSpikeIntervals, isiStats, meanRate, summarizeSpikes,
-} from '../lib/features';
-import { Network } from '../lib/network';
-import { normalizeNeuron } from '../lib/neuron';
-import { PRESETS } from '../lib/presets';
-import { normalizeSource } from '../lib/sources';
-import { checkSignature, recordPreset, SIGNATURES, turningPoints, type Recording } from '../lib/signatures';
+  adaptationIndex, countIn, detectBursts, firstSpikeLatency, interSpikeIntervals, isiStats, meanRate, summarizeSpikes, withSummary,
+} from '../lib/analysis/features';
+import { Network } from '../lib/engine/network';
+import { normalizeNeuron } from '../lib/engine/neuron';
+import { PRESETS } from '../lib/flow/presets';
+import { normalizeSource } from '../lib/engine/sources';
+import { checkSignature, SIGNATURES, turningPoints, type Recording } from '../lib/analysis/signatures';
+import { recordPreset } from '../lib/flow/record';
 
 const PATTERNS = PRESETS.filter((p) => p.group !== 'book');
 const recordings = new Map<string, Recording>(PATTERNS.map((p) => [p.code, recordPreset(p.code)]));
@@ -72,7 +73,7 @@ describe('spike train features', () => {
         stateMonitors: [],
       });
       network.run(401);
-      return network.spikeMonitors.get('m')!.result();
+      return withSummary(network.spikeMonitors.get('m')!.result(), 0.25);
     };
     const one = run(1);
     expect(one.summary).toEqual(summarizeSpikes(one.times, { t0: 0, t1: 100.25 }));

@@ -5,9 +5,9 @@
  */
 import helper from 'node-red-node-test-helper';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { StateResult } from '../lib/monitors';
-import { recordPreset } from '../lib/signatures';
-import { escapeXml, MAX_STATE_PANELS, renderFigure, renderStateResult, renderTraces, type Panel } from '../lib/svg';
+import type { StateResult } from '../lib/engine/monitors';
+import { recordPreset } from '../lib/flow/record';
+import { escapeXml, MAX_STATE_PANELS, renderFigure, renderStateResult, renderTraces, type Panel } from '../lib/render/svg';
 import clockNode from '../nodes/izh-clock';
 import neuronNode from '../nodes/izh-neuron';
 import sourceNode from '../nodes/izh-source';

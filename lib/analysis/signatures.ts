@@ -3,16 +3,11 @@
  * as a list of checks on a recording of one neuron under the published input. The checks say
  * what the figure shows (one spike, long after the pulse; bursts only while the input is
  * lowered; ...) with thresholds that leave room for a different integration step, so they
- * also tell whether a pattern survives another scheme or dt (bin/robustness.ts); the
+ * also tell whether a pattern survives another scheme or dt (bin/robustness.ts, with recordings
+ * made by lib/flow/record.ts); the
  * signature tests (test/signatures.test.ts) use the very same checks.
  */
 import { adaptationIndex, countIn, detectBursts, interSpikeIntervals, isiStats, type BurstOptions, type Span } from './features';
-import { Network } from './network';
-import { normalizeNeuron, type Scheme } from './neuron';
-import { findPreset } from './presets';
-import { normalizeStateMonitor } from './monitors';
-import { lastStepOf } from './simulation';
-import { normalizeSource } from './sources';
 
 /** One neuron's run: spike times, the recorded span, and v and I at every step. */
 export interface Recording {
@@ -34,24 +29,6 @@ export interface Verdict {
   checks: Check[];
   /** the `what` of every failed check */
   failed: string[];
-}
-
-/** Runs a published pattern through the engine: its preset, input, dt and duration. */
-export function recordPreset(code: string, options: { scheme?: Scheme; dtFactor?: number } = {}): Recording {
-  const preset = findPreset(code);
-  if (!preset) throw new Error(`no preset ${code}`);
-  const dt = preset.clock.dt * (options.dtFactor ?? 1);
-  const network = new Network({
-    dt,
-    populations: [{ id: 'n', name: code, spec: normalizeNeuron({ ...preset.neuron, scheme: options.scheme ?? 'izhikevich' }) }],
-    sources: preset.inputs.map((input, i) => ({ id: `s${i}`, name: `s${i}`, spec: normalizeSource(input), targets: ['n'] })),
-    spikeMonitors: [{ id: 'spikes', name: 'spikes', population: 'n' }],
-    stateMonitors: [{ id: 'trace', name: 'trace', population: 'n', spec: normalizeStateMonitor({ variables: 'v,I', indices: '0' }) }],
-  });
-  network.run(lastStepOf(preset.clock.duration, dt) + 1);
-  const spikes = network.spikeMonitors.get('spikes')!.result();
-  const trace = network.stateMonitors.get('trace')!.result();
-  return { times: spikes.times, span: { t0: spikes.t0, t1: spikes.t1 }, t: trace.t, v: trace.v![0], I: trace.I![0] };
 }
 
 // ---- small vocabulary for the checks -------------------------------------------------------

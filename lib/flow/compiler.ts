@@ -11,13 +11,13 @@
  * direction), so one wire from the clock to the first source is enough. Other outputs
  * (the clock's run events, a neuron's spike events, monitor data) are ordinary messages.
  */
-import { checkMemory, DEFAULT_LIVE_WINDOW_MS, DEFAULT_MEMORY_BUDGET_MB } from './budget';
-import { normalizeSpikeMonitor, normalizeStateMonitor } from './monitors';
-import { normalizeNeuron, type NeuronSpec } from './neuron';
-import type { NetworkDescription } from './network';
-import { normalizeClock, type ClockSettings } from './simulation';
-import { normalizeSource } from './sources';
-import { ConfigError, oneOf } from './validate';
+import { checkMemory, DEFAULT_LIVE_WINDOW_MS, DEFAULT_MEMORY_BUDGET_MB } from '../engine/budget';
+import { normalizeSpikeMonitor, normalizeStateMonitor } from '../engine/monitors';
+import { normalizeNeuron, type NeuronSpec } from '../engine/neuron';
+import type { NetworkDescription } from '../engine/network';
+import { normalizeClock, type ClockSettings } from '../engine/simulation';
+import { normalizeSource } from '../engine/sources';
+import { ConfigError, oneOf } from '../engine/validate';
 
 export const NODE_TYPES = {
   clock: 'izh-clock',

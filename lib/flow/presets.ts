@@ -4,9 +4,9 @@
  * book (with a suggested stimulus). A preset's `inputs` are current-source configurations in
  * the same shape as an izh-source node's config, so example flows and tests can use them as is.
  */
-import type { RawNeuronConfig } from './neuron';
-import { normalizeSource, sourceExpression } from './sources';
-import { ConfigError } from './validate';
+import type { RawNeuronConfig } from '../engine/neuron';
+import { normalizeSource, sourceExpression } from '../engine/sources';
+import { ConfigError } from '../engine/validate';
 
 export type PresetGroup = 'cortical' | 'features' | 'book';
 

@@ -5,7 +5,6 @@
  * Both can hand out what they recorded since the last call (`takeChunk`) for live charts,
  * and everything since the last reset (`result`) at the end of a run.
  */
-import { summarizeSpikes, type SpikeSummary } from './features';
 import type { NeuronGroup } from './neuron';
 import { ConfigError, isBlank, oneOf, optionalNumber, toNumber, toNumberList } from './validate';
 
@@ -106,8 +105,6 @@ export interface SpikeResult {
   truncated?: boolean;
   /** with a window: times and indices cover only the last `window` ms (total, counts and rates the whole run) */
   window?: number;
-  /** features of the train (lib/features.ts), for a population of one neuron when no spike was dropped */
-  summary?: SpikeSummary;
 }
 
 export class SpikeMonitor {
@@ -212,11 +209,6 @@ export class SpikeMonitor {
     }
     if (this.truncated) result.truncated = true;
     if (this.windowSteps > 0) result.window = this.windowSteps * this.dt;
-    if (size === 1 && !this.truncated) {
-      // the recorded steps cover [t0, t1 + dt), the stored spikes the window's end of it
-      const end = result.t1 + this.dt;
-      result.summary = summarizeSpikes(result.times, { t0: Math.max(result.t0, end - (result.window ?? Infinity)), t1: end });
-    }
     return result;
   }
 }

@@ -9,7 +9,7 @@
  * dashboard at /dashboard.
  */
 import { NODE_TYPES, type FlowNode } from './compiler';
-import { DEFAULT_INTERVAL } from './simulation';
+import { DEFAULT_INTERVAL } from '../engine/simulation';
 import { SOURCE_DEFAULTS } from './examples';
 import { PRESETS, presetInputExpression, type Preset } from './presets';
 

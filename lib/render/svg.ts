@@ -8,7 +8,7 @@
  * column, so spikes and steps survive) and runs of equal points are merged, which keeps a
  * panel at a few kB whatever the number of samples.
  */
-import type { StateResult } from './monitors';
+import type { StateResult } from '../engine/monitors';
 
 export interface Panel {
   title: string;

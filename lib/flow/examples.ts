@@ -5,7 +5,7 @@
  * scripts/make-flows.mjs writes these into flows/; they are ordinary Node-RED flow JSON.
  */
 import { NODE_TYPES, type FlowNode } from './compiler';
-import { DEFAULT_INTERVAL } from './simulation';
+import { DEFAULT_INTERVAL } from '../engine/simulation';
 import type { Preset } from './presets';
 
 /** Every field of a current source node, blank unless a preset sets it. */

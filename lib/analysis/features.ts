@@ -4,6 +4,7 @@
  * Times are in ms; rates in Hz. Pure functions of the spike times (sorted ascending) and,
  * where a duration matters, of the recorded span.
  */
+import type { SpikeResult } from '../engine/monitors';
 
 /** The recorded time: spikes may fall in [t0, t1]. */
 export interface Span {
@@ -133,4 +134,18 @@ export function summarizeSpikes(times: readonly number[], span: Span, burstOptio
     spikesPerBurst: bursts.length > 0 ? inBursts / bursts.length : 0,
     adaptationIndex: adaptationIndex(times),
   };
+}
+
+/** A spike monitor's result with the features of its train, for a population of one neuron. */
+export type SummarizedSpikeResult = SpikeResult & {
+  /** features of the train, present for a population of one neuron when no spike was dropped */
+  summary?: SpikeSummary;
+};
+
+/** Adds the train's summary to the result of a one-neuron spike monitor recorded at step dt. */
+export function withSummary(result: SpikeResult, dt: number): SummarizedSpikeResult {
+  if (result.size !== 1 || result.truncated) return result;
+  // the recorded steps cover [t0, t1 + dt), the stored spikes the window's end of it
+  const end = result.t1 + dt;
+  return { ...result, summary: summarizeSpikes(result.times, { t0: Math.max(result.t0, end - (result.window ?? Infinity)), t1: end }) };
 }

@@ -7,8 +7,8 @@
  * An empty array clears a chart. Long traces are decimated with a min-max rule that keeps
  * every spike peak, so a message never carries more than `maxPoints` points per line.
  */
-import type { SpikeResult, StateResult, StateVariable } from './monitors';
-import { STATE_VARIABLES } from './monitors';
+import type { SpikeResult, StateResult, StateVariable } from '../engine/monitors';
+import { STATE_VARIABLES } from '../engine/monitors';
 
 export interface ChartMessage {
   topic: string;
