@@ -3,14 +3,14 @@
  * sources and neurons it drives; its second output reports the run (started, progress,
  * paused, finished, ...). Commands arrive as msg.payload or from the button on the node.
  */
-import { BUDGET_SETTING, DEFAULT_MEMORY_BUDGET_MB } from '../lib/engine/budget';
+import { BUDGET_SETTING, checkRunMemory, DEFAULT_MEMORY_BUDGET_MB } from '../lib/engine/budget';
 import { clocksOf, compileNetwork, labelOf, type FlowNode } from '../lib/flow/compiler';
 import { Network } from '../lib/engine/network';
 import { normalizeClock, Simulation, type ClockSettings, type RunEvent } from '../lib/engine/simulation';
 import { requirePreset } from '../lib/flow/presets';
 import { ConfigError, optionalNumber, toNumber } from '../lib/engine/validate';
 import type { Node, NodeMessage, NodeRED } from './api';
-import { commandOf, deployedFlow, formatNumber, memberOf, onInput, reportError, ThrottledStatus, type ActiveRun } from './shared';
+import { commandOf, deployedFlow, formatNumber, memberOf, onInput, reportError, ThrottledStatus, type ActiveRun, type SimulationMember } from './shared';
 
 export const COMMANDS = ['start', 'stop', 'pause', 'resume', 'reset', 'run', 'step'] as const;
 /** Clock settings a start or run message may change (msg.preset sets dt and duration from a pattern). */
@@ -72,6 +72,42 @@ export default function register(RED: NodeRED): void {
       }
     };
 
+    /**
+     * Runs `fn` for one member node of a run; whatever it throws is reported once, on that node
+     * (node.error and a red status), and goes no further: a failing monitor never takes the run,
+     * the clock or Node-RED down.
+     */
+    const safely = async (r: ActiveRun, id: string, fn: (member: SimulationMember) => unknown): Promise<void> => {
+      const member = memberOf(id);
+      if (!member) return;
+      try {
+        await fn(member);
+      } catch (e) {
+        const target = RED.nodes.getNode(id);
+        const memberConfig = r.members.get(id);
+        if (target && memberConfig) reportError(target, memberConfig, e);
+        else reportError(node, config, e);
+      }
+    };
+
+    /** Run events go out in order, each after the results of the run it ends have been sent. */
+    let announced: Promise<void> = Promise.resolve();
+    /** While a run's results are being built and sent, later commands wait for them. */
+    let finalizing = 0;
+    const announce = (event: RunEvent, before?: () => Promise<unknown>) => {
+      if (before) finalizing++;
+      announced = announced
+        .then(before)
+        .then(() => {
+          node.send([null, { topic: config.name || 'clock', payload: event }]);
+          node.emit(RUN_EVENT, event);
+        })
+        .catch((e) => reportError(node, config, e))
+        .finally(() => {
+          if (before) finalizing--;
+        });
+    };
+
     /** Compiles the deployed flow into this clock's network and attaches its nodes. */
     const build = (): ActiveRun => {
       release();
@@ -81,13 +117,21 @@ export default function register(RED: NodeRED): void {
       const network = new Network(compiled.description);
       let current: ActiveRun;
       const simulation = new Simulation(network, compiled.clock.settings, {
-        onChunk: () => forEachMember(current, (id) => memberOf(id)?.chunk?.(current)),
+        onChunk: () => forEachMember(current, (id) => void safely(current, id, (m) => m.chunk?.(current))),
         onEvent: (event) => {
           showEvent(event);
           if (event.event === 'error') node.error(`${labelOf(config)}: the run failed at ${event.t} ms: ${event.error}`);
-          if (['finished', 'stopped', 'paused', 'error'].includes(event.event)) forEachMember(current, (id) => memberOf(id)?.ended?.(current, event));
-          node.send([null, { topic: config.name || 'clock', payload: event }]);
-          node.emit(RUN_EVENT, event);
+          if (!['finished', 'stopped', 'error'].includes(event.event)) {
+            if (event.event === 'paused') forEachMember(current, (id) => void safely(current, id, (m) => m.ended?.(current, event)));
+            announce(event);
+            return;
+          }
+          const ending = current;
+          announce(event, () => Promise.all([...ending.members.keys()].filter((id) => id !== node.id).map((id) => safely(ending, id, (m) => m.ended?.(ending, event)))));
+        },
+        // a command's own steps count, not the clock's duration
+        checkSteps: (steps) => {
+          checkRunMemory(compiled.description, steps, memoryBudgetMB, compiled.label, Number.isFinite(steps) ? `a run to t = ${formatNumber((steps - 1) * network.dt)} ms` : 'an open-ended run');
         },
       });
       current = { clockId: node.id, network, simulation, members: compiled.members };
@@ -149,18 +193,26 @@ export default function register(RED: NodeRED): void {
           } else {
             const event: RunEvent = { event: 'reset', t: 0, steps: 0, wallMs: 0, mode: settings?.mode ?? 'batch' };
             showEvent(event);
-            node.send([null, { topic: config.name || 'clock', payload: event }]);
+            announce(event);
           }
           return;
       }
     };
 
+    /** Commands that arrive while a run's results are still being sent, in their order. */
+    let waiting: Promise<void> = Promise.resolve();
     onInput(node, config, (msg) => {
       const command = commandOf(msg);
       if (!command || !(COMMANDS as readonly string[]).includes(command)) {
         throw new ConfigError('msg.payload', msg.payload, `is not a clock command; send one of ${COMMANDS.join(', ')} (run needs msg.ms, step takes msg.steps)`);
       }
-      execute(command, msg);
+      if (finalizing === 0) {
+        execute(command, msg);
+        return;
+      }
+      waiting = Promise.all([waiting, announced])
+        .then(() => execute(command, msg))
+        .catch((e) => reportError(node, config, e, msg));
     });
 
     // A deploy of modified nodes only leaves this clock running while nodes of its network are

@@ -1,5 +1,6 @@
 /** izh-spike-monitor: every spike of the neuron wired into it, with counts and rates. */
 import { withSummary } from '../lib/analysis/features';
+import { mapped } from '../lib/engine/slices';
 import { spikeChartMessage } from '../lib/render/charts';
 import { normalizeSpikeMonitor, type SpikeResult } from '../lib/engine/monitors';
 import type { NodeRED } from './api';
@@ -17,7 +18,7 @@ export default function register(RED: NodeRED): void {
     recorder: (run, id) => {
       const monitor = run.network.spikeMonitors.get(id);
       // a single neuron's result carries the features of its train
-      return monitor && { takeChunk: () => monitor.takeChunk(), result: () => withSummary(monitor.result(), run.network.dt) };
+      return monitor && { takeChunk: () => monitor.takeChunk(), snapshot: () => mapped(monitor.snapshot(), (result) => withSummary(result, run.network.dt)) };
     },
     chart: (result, label, maxPoints) => [spikeChartMessage(result as SpikeResult, label, maxPoints)],
     summary: (result) => {

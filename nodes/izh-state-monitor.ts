@@ -2,7 +2,6 @@
 import { stateChartMessages } from '../lib/render/charts';
 import { normalizeStateMonitor, type StateResult } from '../lib/engine/monitors';
 import { renderStateResult } from '../lib/render/svg';
-import { toBoolean } from '../lib/engine/validate';
 import type { NodeRED } from './api';
 import { registerMonitor } from './monitor';
 
@@ -12,13 +11,12 @@ export default function register(RED: NodeRED): void {
     monitor: 'state',
     check: (config) => {
       const spec = normalizeStateMonitor(config);
-      toBoolean('svg', config.svg, false);
       return `${spec.variables.join(', ')} of ${spec.indices === null ? 'all' : spec.indices.length === 1 ? `#${spec.indices[0]}` : `${spec.indices.length} neurons`}`;
     },
     recorder: (run, id) => run.network.stateMonitors.get(id),
     chart: (result, label, maxPoints) => stateChartMessages(result as StateResult, label, maxPoints),
-    decorate: (msg, result, config) => {
-      if (!toBoolean('svg', config.svg, false)) return;
+    decorate: (msg, result, config, output) => {
+      if (!output.svg) return;
       const svg = renderStateResult(result as StateResult, config.name || 'state monitor');
       if (svg !== null) msg.svg = svg;
     },

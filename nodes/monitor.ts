@@ -1,13 +1,15 @@
 /**
  * The part both monitor nodes share: they observe a neuron in a clock's network and send what
  * it recorded, every chunk when `live` is on and at the end of a run (finished, stopped or
- * failed), as plain arrays or as Dashboard 2 chart messages. The last result stays readable
- * for the headless runner.
+ * failed), as plain arrays or as Dashboard 2 chart messages. The end-of-run result is copied
+ * a slice at a time, so a big run's end does not block Node-RED. The last result stays
+ * readable for the headless runner.
  */
 import type { FlowNode } from '../lib/flow/compiler';
+import { normalizeMonitorOutput, type MonitorOutput } from '../lib/flow/monitor-output';
 import type { RunEvent } from '../lib/engine/simulation';
-import { DEFAULT_CHART_POINTS, type ChartMessage } from '../lib/render/charts';
-import { oneOf, optionalNumber, toBoolean } from '../lib/engine/validate';
+import { finishInSlices, type Incremental } from '../lib/engine/slices';
+import type { ChartMessage } from '../lib/render/charts';
 import type { Node, NodeMessage, NodeRED } from './api';
 import { enrol, reportError, showWiring, type ActiveRun, type SimulationMember } from './shared';
 
@@ -16,9 +18,10 @@ export interface MonitorNode extends Node {
   izhResult?: { monitor: 'spike' | 'state'; result: object };
 }
 
-interface Recorder {
+export interface Recorder {
   takeChunk(): object;
-  result(): object;
+  /** the result so far, as a job copied a slice at a time */
+  snapshot(): Incremental<object>;
 }
 
 export interface MonitorKind {
@@ -32,63 +35,59 @@ export interface MonitorKind {
   /** the result (or a chunk of it) as Dashboard 2 chart messages */
   chart(result: object, label: string, maxPoints: number): ChartMessage[];
   /** adds to the end-of-run message of the arrays format (e.g. msg.svg) */
-  decorate?(msg: NodeMessage, result: object, config: FlowNode): void;
+  decorate?(msg: NodeMessage, result: object, config: FlowNode, output: MonitorOutput): void;
 }
-
-/** How a monitor sends: plain arrays, or messages a Dashboard 2 chart takes as they are. */
-export const FORMATS = ['arrays', 'chart'] as const;
 
 export function registerMonitor(RED: NodeRED, kind: MonitorKind): void {
   function MonitorNodeConstructor(this: MonitorNode, config: FlowNode) {
     RED.nodes.createNode(this, config);
     const node = this;
-    let live = false;
-    let format: (typeof FORMATS)[number] = 'arrays';
-    let chartPoints = DEFAULT_CHART_POINTS;
+    // a bad setting leaves the node red; the compiler refuses any run that includes it
+    let output: MonitorOutput | null = null;
     try {
-      live = toBoolean('live', config.live, false);
-      format = oneOf('format', config.format, FORMATS, 'arrays');
-      chartPoints = optionalNumber('chartPoints', config.chartPoints, DEFAULT_CHART_POINTS, { integer: true, min: 10, max: 100_000 });
+      output = normalizeMonitorOutput(config);
       showWiring(RED, node, config, { fill: 'grey', shape: 'dot', text: kind.check(config) });
     } catch (e) {
+      output = null;
       reportError(node, config, e);
     }
     const topic = config.name || kind.type;
 
     /** Sends what was recorded: one message of arrays, or chart messages (one per line). */
-    const deliver = (data: object, event: string, t: number) => {
-      if (format === 'arrays') {
+    const deliver = (out: MonitorOutput, data: object, event: string, t: number) => {
+      if (out.format === 'arrays') {
         const msg: NodeMessage = { topic, event, t, payload: data };
-        if (event !== 'chunk') kind.decorate?.(msg, data, config);
+        if (event !== 'chunk') kind.decorate?.(msg, data, config, out);
         node.send(msg);
         return;
       }
-      const messages = kind.chart(data, topic, chartPoints).filter((m) => (m.payload as unknown[]).length > 0);
+      const messages = kind.chart(data, topic, out.chartPoints).filter((m) => (m.payload as unknown[]).length > 0);
       if (messages.length > 0) node.send([messages.map((m) => ({ ...m, event, t }))]);
     };
 
     const member: SimulationMember = {
       attach(run) {
-        if (!run) return;
+        if (!run || !output) return;
         node.status({ fill: 'green', shape: 'dot', text: 'recording' });
         // a fresh run: empty the charts fed by this monitor
-        if (format === 'chart') node.send({ topic, event: 'clear', t: 0, payload: [] });
+        if (output.format === 'chart') node.send({ topic, event: 'clear', t: 0, payload: [] });
       },
       chunk(run) {
-        if (!live || run.simulation.state !== 'running') return;
+        if (!output?.live || run.simulation.state !== 'running') return;
         const recorder = kind.recorder(run, node.id);
-        if (recorder) deliver(recorder.takeChunk(), 'chunk', run.network.time);
+        if (recorder) deliver(output, recorder.takeChunk(), 'chunk', run.network.time);
       },
-      ended(run: ActiveRun, event: RunEvent) {
-        if (event.event === 'paused') return;
+      async ended(run: ActiveRun, event: RunEvent) {
+        if (event.event === 'paused' || !output) return;
         const recorder = kind.recorder(run, node.id);
         if (!recorder) return;
-        const result = recorder.result();
+        const t = run.network.time;
+        const result = await finishInSlices(recorder.snapshot());
         node.izhResult = { monitor: kind.monitor, result };
         node.status({ fill: 'blue', shape: 'dot', text: kind.summary(result) });
         // live charts already hold every point; other formats get the whole run now
-        if (format === 'chart' && live) return;
-        deliver(result, event.event, run.network.time);
+        if (output.format === 'chart' && output.live) return;
+        deliver(output, result, event.event, t);
       },
     };
     enrol(node, member);

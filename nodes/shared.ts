@@ -24,8 +24,8 @@ export interface SimulationMember {
   attach(run: ActiveRun | null): void;
   /** a chunk of steps was computed */
   chunk?(run: ActiveRun): void;
-  /** the run finished, stopped, paused or failed */
-  ended?(run: ActiveRun, event: RunEvent): void;
+  /** the run finished, stopped, paused or failed; the clock announces the end once every member's promise settled */
+  ended?(run: ActiveRun, event: RunEvent): void | Promise<void>;
 }
 
 const members = new Map<string, SimulationMember>();

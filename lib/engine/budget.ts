@@ -82,8 +82,12 @@ export function expectedSpikes(spec: Partial<SpikeMonitorSpec> | undefined, popu
 
 /** What a network will hold during a run of the clock's duration. */
 export function estimateMemory(description: NetworkDescription, settings: ClockSettings): MemoryEstimate {
+  return estimateMemoryFor(description, stepsOf(settings, description.dt));
+}
+
+/** What a network will hold once it has computed `runSteps` steps since its start (Infinity: open-ended). */
+export function estimateMemoryFor(description: NetworkDescription, runSteps: number): MemoryEstimate {
   const dt = description.dt;
-  const runSteps = stepsOf(settings, dt);
   const sizeOf = (population: string) => description.populations.find((p) => p.id === population)?.spec.size ?? 0;
   const items: MemoryItem[] = [];
   for (const p of description.populations) {
@@ -139,22 +143,36 @@ export function checkMemory(
   budgetMB: number = DEFAULT_MEMORY_BUDGET_MB,
   label: (id: string) => string = (id) => id,
 ): MemoryEstimate {
+  return checkRunMemory(description, stepsOf(settings, description.dt), budgetMB, label, `a run of ${settings.duration} ms`);
+}
+
+/**
+ * The same check for a network that will have computed `runSteps` steps since its start (a run
+ * continued with `run` or `step` counts what it asks for, not the clock's duration); `span`
+ * says what the steps are in messages.
+ */
+export function checkRunMemory(
+  description: NetworkDescription,
+  runSteps: number,
+  budgetMB: number = DEFAULT_MEMORY_BUDGET_MB,
+  label: (id: string) => string = (id) => id,
+  span = `a run of ${runSteps} steps`,
+): MemoryEstimate {
   const dt = description.dt;
-  const runSteps = stepsOf(settings, dt);
   for (const m of description.stateMonitors) {
     const size = description.populations.find((p) => p.id === m.population)?.spec.size ?? 0;
     const { samples, series, values } = stateRecording(m, size, runSteps, dt);
     if (values > m.spec.maxValues) {
-      const span = windowSteps(m.spec.window, dt) > 0 && Number.isFinite(m.spec.window) ? `its window of ${m.spec.window} ms` : `a run of ${settings.duration} ms`;
+      const what = windowSteps(m.spec.window, dt) > 0 && Number.isFinite(m.spec.window) ? `its window of ${m.spec.window} ms` : span;
       throw new ConfigError(
         'maxValues',
         m.spec.maxValues,
-        `is too small: ${span} records ${count(values)} values (${count(samples)} samples × ${count(series)} series); ${ADVICE['state recording']}, or raise maxValues`,
+        `is too small: ${what} records ${count(values)} values (${count(samples)} samples × ${count(series)} series); ${ADVICE['state recording']}, or raise maxValues`,
         label(m.id),
       );
     }
   }
-  const estimate = estimateMemory(description, settings);
+  const estimate = estimateMemoryFor(description, runSteps);
   if (estimate.bytes > budgetMB * MB) {
     const largest = estimate.items.reduce((a, b) => (b.bytes > a.bytes ? b : a));
     throw new ConfigError(

@@ -3,50 +3,19 @@
  *  - SpikeMonitor: every spike as (time in ms, neuron index), counts and rates per neuron.
  *  - StateMonitor: chosen variables (v, u, I) of chosen neurons every k-th step.
  * Both can hand out what they recorded since the last call (`takeChunk`) for live charts,
- * and everything since the last reset (`result`) at the end of a run.
+ * and everything since the last reset at the end of a run: `result()` at once, or
+ * `snapshot()`, a job that copies it a slice at a time (lib/engine/slices.ts) so the end of a
+ * big run does not block the event loop. Recordings live in block columns (column.ts): a
+ * snapshot stays valid while the network goes on or is reset.
+ *
+ * With a window, a monitor keeps only the last `window` ms. What the window drops before a
+ * live chunk handed it out is counted: the next chunk says `dropped: n`. Nothing recorded
+ * vanishes unannounced.
  */
+import { Column, copyViews } from './column';
 import type { NeuronGroup } from './neuron';
+import { finishNow, type Incremental } from './slices';
 import { ConfigError, isBlank, oneOf, optionalNumber, toNumber, toNumberList } from './validate';
-
-/** A growable typed array: amortised O(1) push, no per-element objects. */
-class Growable<T extends Float64Array | Int32Array> {
-  length = 0;
-  constructor(private data: T, private readonly make: (n: number) => T) {}
-  push(x: number): void {
-    if (this.length === this.data.length) {
-      const bigger = this.make(Math.max(16, this.data.length * 2));
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = x;
-  }
-  slice(from: number, to = this.length): number[] {
-    return Array.from(this.data.subarray(from, to));
-  }
-  clear(): void {
-    this.length = 0;
-  }
-  get(i: number): number {
-    return this.data[i];
-  }
-  /** Forgets the first n elements (a window moving on); the capacity is kept for reuse. */
-  dropFirst(n: number): void {
-    if (n <= 0) return;
-    this.data.copyWithin(0, n, this.length);
-    this.length -= n;
-  }
-  /** Index of the first element greater than `bound`, for ascending data (binary search). */
-  firstAbove(bound: number): number {
-    let lo = 0, hi = this.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.data[mid] > bound) hi = mid; else lo = mid + 1;
-    }
-    return lo;
-  }
-}
-const float64 = () => new Growable(new Float64Array(16), (n) => new Float64Array(n));
-const int32 = () => new Growable(new Int32Array(16), (n) => new Int32Array(n));
 
 /** Spike counts and rates per neuron are included in results up to this population size. */
 export const MAX_PER_NEURON_SUMMARY = 10_000;
@@ -72,11 +41,12 @@ function windowOf(raw: unknown): number | null {
 }
 
 /**
- * How many leading samples a monitor with a window of `w` steps drops at `step`: none until it
- * holds two windows, then everything older than one window, so trimming is rare and amortised O(1).
+ * The absolute position before which a monitor with a window of `w` steps may drop samples at
+ * `step`: nothing until it holds two windows, then everything older than one window, so
+ * trimming is rare and amortised O(1).
  */
-function windowTrim(times: Growable<Float64Array>, step: number, w: number, dt: number): number {
-  if (w <= 0 || times.length === 0 || times.get(0) > (step - 2 * w) * dt) return 0;
+function windowStart(times: Column, step: number, w: number, dt: number): number {
+  if (w <= 0 || times.length === 0 || times.at(times.start) > (step - 2 * w) * dt) return times.start;
   return times.firstAbove((step - w) * dt);
 }
 
@@ -107,10 +77,19 @@ export interface SpikeResult {
   window?: number;
 }
 
+/** What a live chunk of spikes holds: the spikes since the last chunk. */
+export interface SpikeChunk {
+  times: number[];
+  indices: number[];
+  /** spikes the window dropped before this chunk could hand them out */
+  dropped?: number;
+}
+
 export class SpikeMonitor {
-  private readonly times = float64();
-  private readonly indices = int32();
-  private readonly counts: Int32Array;
+  private times = Column.float64();
+  private indices = Column.int32();
+  private counts: Int32Array;
+  /** absolute position of the first spike the next chunk hands out */
   private chunkStart = 0;
   private firstStep = -1;
   private lastStep = -1;
@@ -137,11 +116,10 @@ export class SpikeMonitor {
     this.lastStep = step;
     const g = this.group;
     if (g.spikeCount === 0) return;
-    const drop = windowTrim(this.times, step, this.windowSteps, this.dt);
-    if (drop > 0) {
-      this.times.dropFirst(drop);
-      this.indices.dropFirst(drop);
-      this.chunkStart = Math.max(0, this.chunkStart - drop);
+    const keepFrom = windowStart(this.times, step, this.windowSteps, this.dt);
+    if (keepFrom > this.times.start) {
+      this.times.dropBefore(keepFrom);
+      this.indices.dropBefore(keepFrom);
     }
     for (let s = 0; s < g.spikeCount; s++) {
       const i = g.spikeIndices[s];
@@ -164,7 +142,7 @@ export class SpikeMonitor {
   reset(): void {
     this.times.clear();
     this.indices.clear();
-    this.counts.fill(0);
+    this.counts = new Int32Array(this.group.size); // a snapshot may still read the old counts
     this.chunkStart = 0;
     this.firstStep = this.lastStep = -1;
     this.spikes = 0;
@@ -176,40 +154,51 @@ export class SpikeMonitor {
     return this.firstStep < 0 ? 0 : (this.lastStep - this.firstStep + 1) * this.dt;
   }
 
-  /** Spikes recorded since the last chunk was taken. */
-  takeChunk(): { times: number[]; indices: number[] } {
-    const from = this.chunkStart;
-    const chunk = { times: this.times.slice(from), indices: this.indices.slice(from) };
-    if (this.retain) {
-      this.chunkStart = this.times.length;
-    } else {
-      this.times.clear();
-      this.indices.clear();
+  /** Spikes recorded since the last chunk was taken, and how many the window dropped before that. */
+  takeChunk(): SpikeChunk {
+    const from = Math.max(this.chunkStart, this.times.start);
+    const dropped = from - this.chunkStart;
+    const chunk: SpikeChunk = { times: this.times.slice(from), indices: this.indices.slice(from) };
+    if (dropped > 0) chunk.dropped = dropped;
+    this.chunkStart = this.times.end;
+    if (!this.retain) {
+      // spike events keep only what the next chunk hands out
+      this.times.dropBefore(this.times.end);
+      this.indices.dropBefore(this.indices.end);
     }
     return chunk;
   }
 
-  result(): SpikeResult {
+  /** The result so far, built a slice at a time (finishInSlices) or at once (finishNow). */
+  snapshot(): Incremental<SpikeResult> {
     const seconds = this.span / 1000;
     const size = this.group.size;
-    const from = this.windowSteps > 0 ? this.times.firstAbove((this.lastStep - this.windowSteps) * this.dt) : 0;
-    const result: SpikeResult = {
+    const from = this.windowSteps > 0 ? this.times.firstAbove((this.lastStep - this.windowSteps) * this.dt) : this.times.start;
+    const base = {
       population: this.populationName,
       size,
       t0: this.firstStep < 0 ? 0 : this.firstStep * this.dt,
       t1: this.lastStep < 0 ? 0 : this.lastStep * this.dt,
-      times: this.times.slice(from),
-      indices: this.indices.slice(from),
       total: this.total,
       meanRate: seconds > 0 ? this.total / size / seconds : 0,
+      truncated: this.truncated,
+      window: this.windowSteps > 0 ? this.windowSteps * this.dt : undefined,
+      counts: size <= MAX_PER_NEURON_SUMMARY ? Array.from(this.counts) : undefined,
     };
-    if (size <= MAX_PER_NEURON_SUMMARY) {
-      result.counts = Array.from(this.counts);
-      result.rates = result.counts.map((c) => (seconds > 0 ? c / seconds : 0));
-    }
-    if (this.truncated) result.truncated = true;
-    if (this.windowSteps > 0) result.window = this.windowSteps * this.dt;
-    return result;
+    return copyViews([this.times.view(from), this.indices.view(from)], ([times, indices]) => {
+      const result: SpikeResult = { population: base.population, size, t0: base.t0, t1: base.t1, times, indices, total: base.total, meanRate: base.meanRate };
+      if (base.counts) {
+        result.counts = base.counts;
+        result.rates = base.counts.map((c) => (seconds > 0 ? c / seconds : 0));
+      }
+      if (base.truncated) result.truncated = true;
+      if (base.window !== undefined) result.window = base.window;
+      return result;
+    });
+  }
+
+  result(): SpikeResult {
+    return finishNow(this.snapshot());
   }
 }
 
@@ -265,12 +254,18 @@ export interface StateResult {
   I?: number[][];
   /** true when the recording budget was reached and later samples were dropped */
   truncated: boolean;
+  /** with a window: the samples cover only the last `window` ms */
+  window?: number;
+  /** live chunks: samples the window dropped before this chunk could hand them out */
+  dropped?: number;
 }
 
 export class StateMonitor {
   readonly indices: number[];
-  private readonly t = float64();
-  private readonly series: Map<StateVariable, Array<Growable<Float64Array>>>;
+  private t = Column.float64(4096);
+  /** one column per recorded variable and neuron: series.get('v')[j] */
+  private series: Map<StateVariable, Column[]>;
+  /** absolute position of the first sample the next chunk hands out */
   private chunkStart = 0;
   private truncated = false;
   private lastStep = -1;
@@ -285,7 +280,11 @@ export class StateMonitor {
       if (bad !== undefined) throw new ConfigError('indices', bad, `must be below the population size ${group.size}`);
       this.indices = spec.indices;
     }
-    this.series = new Map(spec.variables.map((name) => [name, this.indices.map(() => float64())]));
+    this.series = this.freshSeries();
+  }
+
+  private freshSeries(): Map<StateVariable, Column[]> {
+    return new Map(this.spec.variables.map((name) => [name, this.indices.map(() => Column.float64(4096))]));
   }
 
   /** Values one sample costs (one per variable and neuron). */
@@ -301,11 +300,10 @@ export class StateMonitor {
   record(step: number, t: number): void {
     if (step % this.spec.every !== 0) return;
     this.lastStep = step;
-    const drop = windowTrim(this.t, step, this.windowSteps, this.dt);
-    if (drop > 0) {
-      this.t.dropFirst(drop);
-      for (const perNeuron of this.series.values()) perNeuron.forEach((s) => s.dropFirst(drop));
-      this.chunkStart = Math.max(0, this.chunkStart - drop);
+    const keepFrom = windowStart(this.t, step, this.windowSteps, this.dt);
+    if (keepFrom > this.t.start) {
+      this.t.dropBefore(keepFrom);
+      for (const perNeuron of this.series.values()) for (const column of perNeuron) column.dropBefore(keepFrom);
     }
     if ((this.t.length + 1) * this.valuesPerSample > this.spec.maxValues) {
       this.truncated = true;
@@ -327,37 +325,47 @@ export class StateMonitor {
 
   reset(): void {
     this.t.clear();
-    for (const perNeuron of this.series.values()) perNeuron.forEach((s) => s.clear());
+    this.series = this.freshSeries();
     this.chunkStart = 0;
     this.truncated = false;
     this.lastStep = -1;
   }
 
-  private between(from: number, to: number): StateResult {
-    const result: StateResult = {
-      population: this.populationName,
-      dt: this.dt * this.spec.every,
-      t: this.t.slice(from, to),
-      indices: this.indices.slice(),
-      truncated: this.truncated,
-    };
-    for (const [name, perNeuron] of this.series) result[name] = perNeuron.map((s) => s.slice(from, to));
-    return result;
+  /** Samples [from, to) as a result, copied a slice at a time. */
+  private between(from: number, to: number, dropped = 0): Incremental<StateResult> {
+    const names = [...this.series.keys()];
+    const views = [this.t.view(from, to), ...names.flatMap((name) => this.series.get(name)!.map((c) => c.view(from, to)))];
+    const head = { population: this.populationName, dt: this.dt * this.spec.every, indices: this.indices.slice(), truncated: this.truncated };
+    const window = this.windowSteps > 0 ? this.windowSteps * this.dt : undefined;
+    const perVariable = this.indices.length;
+    return copyViews(views, ([t, ...columns]) => {
+      const result: StateResult = { ...head, t };
+      names.forEach((name, n) => (result[name] = columns.slice(n * perVariable, (n + 1) * perVariable)));
+      if (window !== undefined) result.window = window;
+      if (dropped > 0) result.dropped = dropped;
+      return result;
+    });
   }
 
+  /** Samples since the last chunk (at once: a chunk is at most a slice of steps or a window). */
   takeChunk(): StateResult {
-    const from = this.chunkStart;
-    this.chunkStart = this.t.length;
-    return this.between(from, this.t.length);
+    const from = Math.max(this.chunkStart, this.t.start);
+    const dropped = from - this.chunkStart;
+    this.chunkStart = this.t.end;
+    return finishNow(this.between(from, this.t.end, dropped));
+  }
+
+  /** The result so far (the last window of it with a window), built a slice at a time. */
+  snapshot(): Incremental<StateResult> {
+    const from = this.windowSteps > 0 ? this.t.firstAbove((this.lastStep - this.windowSteps) * this.dt) : this.t.start;
+    return this.between(from, this.t.end);
   }
 
   result(): StateResult {
-    const from = this.windowSteps > 0 ? this.t.firstAbove((this.lastStep - this.windowSteps) * this.dt) : 0;
-    return this.between(from, this.t.length);
+    return finishNow(this.snapshot());
   }
 
   get sampleCount(): number {
     return this.t.length;
   }
 }
-

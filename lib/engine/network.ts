@@ -4,7 +4,7 @@
  * step k evaluates every source at t = k * dt, advances every population and lets every
  * monitor record. Identical descriptions give identical results.
  */
-import { NeuronGroup, type NeuronSpec } from './neuron';
+import { NeuronGroup, NonFiniteStateError, type NeuronSpec } from './neuron';
 import { SpikeMonitor, StateMonitor, type SpikeMonitorSpec, type StateMonitorSpec } from './monitors';
 import { createSource, type CurrentSource, type SourceSpec } from './sources';
 import { ConfigError } from './validate';
@@ -113,12 +113,34 @@ export class Network {
           if (sources[s].perNeuron) sources[s].addTo(feed.buffer!, t);
           else shared += values[s];
         }
-        feed.group.step(k, dt, shared, feed.buffer);
+        try {
+          feed.group.step(k, dt, shared, feed.buffer);
+        } catch (e) {
+          this.nextStep = k;
+          if (!(e instanceof NonFiniteStateError)) throw e;
+          throw new Error(`neuron "${this.nameOf(feed.group)}": ${e.message.replace(`at step ${k}`, `at step ${k} (t = ${t} ms)`)}`);
+        }
       }
       for (const m of spikeMonitors) m.record(k, t);
       for (const m of stateMonitors) m.record(k, t);
     }
     this.nextStep = end;
+  }
+
+  private nameOf(group: NeuronGroup): string {
+    for (const p of this.description.populations) if (this.populations.get(p.id) === group) return p.name;
+    return '?';
+  }
+
+  /**
+   * Work one step costs, in units of one neuron update: every neuron, plus every value the
+   * state monitors record (a step command and the first batch slice are sized by it).
+   */
+  workPerStep(): number {
+    let work = 0;
+    for (const group of this.populations.values()) work += group.size;
+    for (const m of this.stateMonitors.values()) work += m.valuesPerSample / m.spec.every;
+    return Math.max(1, work);
   }
 
   /** Total spikes of a population since the last reset. */

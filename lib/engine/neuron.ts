@@ -222,6 +222,7 @@ export class NeuronGroup {
     const dta = dt * p.a; // MATLAB evaluates tau*a*(b*V-u) as (tau*a)*(b*V-u)
     const n = this.size;
     let count = 0;
+    let sum = 0; // finite unless some v or u is not (or the sum overflows): checked once per step
     if (perNeuron === null) {
       for (let i = 0; i < n; i++) {
         let v = V[i];
@@ -236,6 +237,7 @@ export class NeuronGroup {
         }
         V[i] = v;
         U[i] = u;
+        sum += v + u;
       }
     } else {
       for (let i = 0; i < n; i++) {
@@ -251,10 +253,19 @@ export class NeuronGroup {
         }
         V[i] = v;
         U[i] = u;
+        sum += v + u;
       }
     }
     this.spikeCount = count;
     this.totalSpikes += count;
+    if (!Number.isFinite(sum)) this.checkFinite(step);
+  }
+
+  /** Throws a NonFiniteStateError for the first neuron whose v or u is not a finite number. */
+  private checkFinite(step: number): void {
+    for (let i = 0; i < this.size; i++) {
+      if (!Number.isFinite(this.v[i]) || !Number.isFinite(this.u[i])) throw new NonFiniteStateError(i, step, this.v[i], this.u[i]);
+    }
   }
 
   /** Every other combination of form, recovery law and scheme. */
@@ -264,6 +275,7 @@ export class NeuronGroup {
     const model = this.model;
     const n = this.size;
     let count = 0;
+    let sum = 0;
     for (let i = 0; i < n; i++) {
       const I = perNeuron === null ? shared : shared + perNeuron[i];
       let v = V[i];
@@ -292,9 +304,22 @@ export class NeuronGroup {
       }
       V[i] = v;
       U[i] = u;
+      sum += v + u;
     }
     this.spikeCount = count;
     this.totalSpikes += count;
+    if (!Number.isFinite(sum)) this.checkFinite(step);
+  }
+}
+
+/**
+ * A neuron whose state stopped being a finite number (e.g. u0 = 1e300 overflows v² in the
+ * first steps): the run cannot go on meaningfully, so it ends with this error.
+ */
+export class NonFiniteStateError extends Error {
+  constructor(readonly neuron: number, readonly step: number, readonly v: number, readonly u: number) {
+    super(`neuron ${neuron} left the range of finite numbers at step ${step} (v = ${v}, u = ${u}); the parameters or the input drive it beyond what floating point can hold`);
+    this.name = 'NonFiniteStateError';
   }
 }
 

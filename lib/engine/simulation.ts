@@ -4,6 +4,7 @@
  *  - realtime: simulated time follows wall time times a speed factor, one chunk per interval.
  * After every chunk `onChunk` is called (live monitors send then); lifecycle changes are
  * reported through `onEvent`. Nothing is left scheduled after stop(), finish or dispose().
+ * Time and scheduling go through a Timers object, so tests can drive them with fake timers.
  */
 import type { Network } from './network';
 import { ConfigError, oneOf, optionalNumber, toBoolean, toNumber } from './validate';
@@ -15,11 +16,11 @@ export type Mode = (typeof MODES)[number];
 export const MAX_STEPS = 1e9;
 
 /**
- * A step command computes at once, blocking Node-RED meanwhile, so it may take at most this many
- * neuron updates (about a tenth of a second) and at most MAX_STEPS_AT_ONCE steps.
+ * A step command up to this much work (neuron updates plus recorded values, see
+ * Network.workPerStep) computes at once, a few ms; a longer one runs in batch slices like a run
+ * and pauses at its end, so the event loop is never blocked longer than a slice.
  */
-export const MAX_STEP_WORK = 2e7;
-export const MAX_STEPS_AT_ONCE = 1e6;
+export const SYNC_STEP_WORK = 1e6;
 
 export interface ClockSettings {
   /** integration step (ms) */
@@ -77,7 +78,35 @@ export interface RunEvent {
 export interface SimulationHooks {
   onChunk?(): void;
   onEvent?(event: RunEvent): void;
+  /**
+   * Called before a run, a continuation or a step command with the number of steps the network
+   * will have computed since its start when it ends (Infinity: until stopped); throws to refuse
+   * it (e.g. a memory check that counts what the command asks, not the clock's duration).
+   */
+  checkSteps?(steps: number): void;
 }
+
+/** Where a simulation reads the time and schedules its work; fake timers replace it in tests. */
+export interface Timers {
+  /** monotonic wall time in ms */
+  now(): number;
+  /** calls fn after `ms` ms (real-time pacing) */
+  later(fn: () => void, ms: number): TimerHandle;
+  /** calls fn as soon as the event loop has had a turn (batch slices) */
+  soon(fn: () => void): TimerHandle;
+  cancel(handle: TimerHandle): void;
+}
+export type TimerHandle = { kind: 'later'; id: ReturnType<typeof setTimeout> } | { kind: 'soon'; id: ReturnType<typeof setImmediate> } | { kind: 'fake'; id: number };
+
+export const REAL_TIMERS: Timers = {
+  now: () => performance.now(),
+  later: (fn, ms) => ({ kind: 'later', id: setTimeout(fn, ms) }),
+  soon: (fn) => ({ kind: 'soon', id: setImmediate(fn) }),
+  cancel: (handle) => {
+    if (handle.kind === 'later') clearTimeout(handle.id);
+    else if (handle.kind === 'soon') clearImmediate(handle.id);
+  },
+};
 
 /** Batch slices aim at this much compute before yielding to the event loop. */
 const SLICE_MS = 8;
@@ -90,7 +119,9 @@ export class Simulation {
   state: RunState = 'idle';
   /** exclusive end step of the current run segment */
   private endStep = 0;
-  private timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | null = null;
+  /** a step command running in slices pauses when the network reaches this step */
+  private pauseAt: number | null = null;
+  private timer: TimerHandle | null = null;
   private wallBefore = 0; // wall ms spent in earlier running spans
   private spanStart = 0; // wall time the current running span began
   private anchorStep = 0; // real time: step and wall time simulated time is paced from
@@ -100,10 +131,16 @@ export class Simulation {
   private lastProgress = 0;
   private slipped = false;
 
-  constructor(readonly network: Network, readonly settings: ClockSettings, private readonly hooks: SimulationHooks = {}) {}
+  constructor(
+    readonly network: Network,
+    readonly settings: ClockSettings,
+    private readonly hooks: SimulationHooks = {},
+    private readonly timers: Timers = REAL_TIMERS,
+  ) {}
 
   /** A fresh run from t = 0 over the configured duration. */
   start(): void {
+    this.hooks.checkSteps?.(this.settings.duration === Infinity ? Infinity : lastStepOf(this.settings.duration, this.network.dt) + 1);
     this.halt();
     this.network.reset();
     this.wallBefore = 0;
@@ -115,6 +152,8 @@ export class Simulation {
     const duration = toNumber('ms', ms, { above: 0 });
     const steps = duration / this.network.dt;
     if (steps > MAX_STEPS) throw new ConfigError('ms', ms, `needs ${Math.round(steps)} steps at dt = ${this.network.dt} ms; at most ${MAX_STEPS} are allowed`);
+    const from = this.state === 'idle' ? 0 : this.network.nextStep;
+    this.hooks.checkSteps?.(from + lastStepOf(duration, this.network.dt) + (from === 0 ? 1 : 0));
     this.halt();
     if (this.state === 'idle') this.wallBefore = 0;
     this.beginSegment(duration, this.state === 'idle' ? 'started' : 'resumed');
@@ -122,6 +161,7 @@ export class Simulation {
 
   pause(): void {
     if (this.state !== 'running') return;
+    this.pauseAt = null;
     this.halt();
     this.state = 'paused';
     this.emit('paused');
@@ -138,6 +178,7 @@ export class Simulation {
   /** Ends the current run where it stands. */
   stop(): void {
     if (this.state !== 'running' && this.state !== 'paused') return;
+    this.pauseAt = null;
     this.halt();
     this.state = 'done';
     this.emit('stopped');
@@ -146,28 +187,40 @@ export class Simulation {
   /** Back to t = 0 without running. */
   reset(): void {
     this.halt();
+    this.pauseAt = null;
     this.network.reset();
     this.wallBefore = 0;
     this.state = 'idle';
     this.emit('reset');
   }
 
-  /** Computes `count` steps right now (manual stepping, e.g. for tests); not while running. */
+  /**
+   * Computes `count` more steps and pauses (manual stepping, e.g. for tests); not while running.
+   * A short step computes at once; a long one (more than SYNC_STEP_WORK) runs in batch slices,
+   * reporting started or resumed, then paused.
+   */
   step(count: number): void {
     if (this.state === 'running') throw new ConfigError('steps', count, 'cannot be stepped while the clock runs; pause it first');
-    const neurons = this.neurons();
-    const most = Math.max(1, Math.min(MAX_STEPS_AT_ONCE, Math.floor(MAX_STEP_WORK / Math.max(1, neurons))));
-    const n = toNumber('steps', count, { integer: true, min: 1 });
-    if (n > most) {
-      throw new ConfigError('steps', count, `must be at most ${most} for a network of ${neurons} neuron${neurons === 1 ? '' : 's'} (a step command blocks Node-RED while it computes); use run with msg.ms for longer stretches`);
-    }
-    this.network.run(n);
+    const n = toNumber('steps', count, { integer: true, min: 1, max: MAX_STEPS });
+    const network = this.network;
+    this.hooks.checkSteps?.(network.nextStep + n);
+    const wasIdle = this.state === 'idle';
     // a stepped run can be resumed (to the configured duration), continued or stopped
-    if (this.endStep <= this.network.nextStep) {
-      this.endStep = this.settings.duration === Infinity ? Infinity : Math.max(this.network.nextStep, lastStepOf(this.settings.duration, this.network.dt) + 1);
+    const runEnd = this.settings.duration === Infinity ? Infinity : lastStepOf(this.settings.duration, network.dt) + 1;
+    if (this.endStep <= network.nextStep) this.endStep = Math.max(network.nextStep + n, runEnd);
+    if (n * network.workPerStep() <= SYNC_STEP_WORK) {
+      network.run(n);
+      this.state = 'paused';
+      this.hooks.onChunk?.();
+      return;
     }
-    this.state = 'paused';
-    this.hooks.onChunk?.();
+    if (wasIdle) this.wallBefore = 0;
+    this.pauseAt = network.nextStep + n;
+    this.stepsPerSlice = this.initialSlice();
+    this.state = 'running';
+    this.openSpan();
+    this.emit(wasIdle ? 'started' : 'resumed');
+    this.schedule();
   }
 
   /** Forgets every timer; the object is unusable afterwards. */
@@ -177,7 +230,7 @@ export class Simulation {
   }
 
   get wallMs(): number {
-    return this.wallBefore + (this.state === 'running' ? performance.now() - this.spanStart : 0);
+    return this.wallBefore + (this.state === 'running' ? this.timers.now() - this.spanStart : 0);
   }
 
   private beginSegment(ms: number, event: 'started' | 'resumed'): void {
@@ -185,22 +238,22 @@ export class Simulation {
     // a fresh run computes t = 0 too: steps 0 .. ms/dt; a continuation adds ms/dt steps
     const fresh = network.nextStep === 0 ? 1 : 0;
     this.endStep = ms === Infinity ? Infinity : network.nextStep + lastStepOf(ms, network.dt) + fresh;
-    this.stepsPerSlice = Math.max(1, Math.min(100_000, Math.floor(200_000 / Math.max(1, this.neurons()))));
+    this.pauseAt = null;
+    this.stepsPerSlice = this.initialSlice();
     this.state = 'running';
     this.openSpan();
     this.emit(event);
     this.schedule();
   }
 
-  private neurons(): number {
-    let neurons = 0;
-    for (const group of this.network.populations.values()) neurons += group.size;
-    return neurons;
+  /** Steps of the first slice: about 200,000 units of work, adapted from then on. */
+  private initialSlice(): number {
+    return Math.max(1, Math.min(100_000, Math.floor(200_000 / Math.max(1, this.network.workPerStep()))));
   }
 
   private openSpan(): void {
-    this.spanStart = performance.now();
-    this.anchorStep = this.network.nextStep;
+    this.spanStart = this.timers.now();
+    this.anchorStep = Math.max(0, this.network.nextStep - 1); // the last computed step is "now"
     this.anchorWall = this.spanStart;
     this.lastProgress = this.spanStart;
     this.ticks = 0;
@@ -208,20 +261,24 @@ export class Simulation {
 
   private halt(): void {
     if (this.timer !== null) {
-      clearTimeout(this.timer as ReturnType<typeof setTimeout>);
-      clearImmediate(this.timer as ReturnType<typeof setImmediate>);
+      this.timers.cancel(this.timer);
       this.timer = null;
     }
-    if (this.state === 'running') this.wallBefore += performance.now() - this.spanStart;
+    if (this.state === 'running') this.wallBefore += this.timers.now() - this.spanStart;
+  }
+
+  /** Batch runs and step commands go slice after slice; real-time runs are paced by the wall clock. */
+  private get paced(): boolean {
+    return this.settings.mode === 'realtime' && this.pauseAt === null;
   }
 
   private schedule(): void {
-    if (this.settings.mode === 'batch') {
-      this.timer = setImmediate(() => this.tick());
+    if (!this.paced) {
+      this.timer = this.timers.soon(() => this.tick());
     } else {
       this.ticks++;
       const due = this.anchorWall + this.ticks * this.settings.interval;
-      this.timer = setTimeout(() => this.tick(), Math.max(0, due - performance.now()));
+      this.timer = this.timers.later(() => this.tick(), Math.max(0, due - this.timers.now()));
     }
   }
 
@@ -229,11 +286,12 @@ export class Simulation {
     this.timer = null;
     try {
       const network = this.network;
+      const end = Math.min(this.endStep, this.pauseAt ?? Infinity);
       let target: number;
-      if (this.settings.mode === 'batch') {
-        target = Math.min(this.endStep, network.nextStep + this.stepsPerSlice);
+      if (!this.paced) {
+        target = Math.min(end, network.nextStep + this.stepsPerSlice);
       } else {
-        const simulated = (performance.now() - this.anchorWall) * this.settings.speed;
+        const simulated = (this.timers.now() - this.anchorWall) * this.settings.speed;
         target = Math.min(this.endStep, this.anchorStep + Math.floor(simulated / network.dt + 1e-9) + 1);
         // a network that cannot keep up (or a process that was suspended) must not pile up an
         // ever larger backlog: compute at most a slice's worth, and let simulated time slip
@@ -242,31 +300,38 @@ export class Simulation {
           this.slipped = true;
         }
       }
-      const began = performance.now();
+      const began = this.timers.now();
       const computed = Math.max(0, target - network.nextStep);
       if (computed > 0) network.run(computed);
-      this.adaptSlice(performance.now() - began, computed);
+      this.adaptSlice(this.timers.now() - began, computed);
       if (this.slipped) {
         this.slipped = false;
-        this.anchorStep = network.nextStep;
-        this.anchorWall = performance.now();
+        this.anchorStep = Math.max(0, network.nextStep - 1);
+        this.anchorWall = this.timers.now();
         this.ticks = 0;
       }
       this.hooks.onChunk?.();
       if (network.nextStep >= this.endStep) {
         this.halt();
         this.state = 'done';
+        this.pauseAt = null;
         this.emit('finished');
         return;
       }
-      if (performance.now() - this.lastProgress >= PROGRESS_EVERY_MS) {
-        this.lastProgress = performance.now();
+      if (this.pauseAt !== null && network.nextStep >= this.pauseAt) {
+        this.pauseAt = null;
+        this.pause();
+        return;
+      }
+      if (this.timers.now() - this.lastProgress >= PROGRESS_EVERY_MS) {
+        this.lastProgress = this.timers.now();
         this.emit('progress');
       }
       this.schedule();
     } catch (e) {
       this.halt();
       this.state = 'done';
+      this.pauseAt = null;
       this.emit('error', (e as Error).message);
     }
   }

@@ -12,6 +12,7 @@
  * (the clock's run events, a neuron's spike events, monitor data) are ordinary messages.
  */
 import { checkMemory, DEFAULT_LIVE_WINDOW_MS, DEFAULT_MEMORY_BUDGET_MB } from '../engine/budget';
+import { normalizeMonitorOutput } from './monitor-output';
 import { normalizeSpikeMonitor, normalizeStateMonitor } from '../engine/monitors';
 import { normalizeNeuron, type NeuronSpec } from '../engine/neuron';
 import type { NetworkDescription } from '../engine/network';
@@ -130,6 +131,8 @@ export interface CompiledNetwork {
   description: NetworkDescription;
   /** nodes of the network by id (their kind and label, for messages) */
   members: Map<string, FlowNode>;
+  /** how messages name the node behind an id of the description (a monitor, a neuron's spike events, ...) */
+  label(id: string): string;
 }
 
 function withNode<T>(node: FlowNode, make: () => T): T {
@@ -199,6 +202,8 @@ export function compileNetwork(nodes: readonly FlowNode[], clockId: string, patc
   };
   // open-ended runs keep only a window of what the monitors record, so they stay bounded
   const windowOf = (window: number | null) => window ?? (settings.duration === Infinity ? DEFAULT_LIVE_WINDOW_MS : null);
+  // display settings (live, format, chartPoints, svg) are part of a valid network too
+  for (const m of [...of(NODE_TYPES.spikeMonitor), ...of(NODE_TYPES.stateMonitor)]) withNode(m, () => normalizeMonitorOutput(m));
   for (const m of of(NODE_TYPES.spikeMonitor)) {
     const spec = withNode(m, () => normalizeSpikeMonitor({ ...m, ...patches(m.id) }));
     description.spikeMonitors.push({ id: m.id, name: m.name || m.id, population: populationOf(m), spec: { ...spec, window: windowOf(spec.window) } });
@@ -220,7 +225,7 @@ export function compileNetwork(nodes: readonly FlowNode[], clockId: string, patc
     return node ? labelOf(node) : id;
   };
   checkMemory(description, settings, options.memoryBudgetMB ?? DEFAULT_MEMORY_BUDGET_MB, labelFor);
-  return { clock: { id: clockId, name: clockNode.name || clockId, settings }, description, members };
+  return { clock: { id: clockId, name: clockNode.name || clockId, settings }, description, members, label: labelFor };
 }
 
 /** How a neuron reports its spikes on its second output: not at all, one message per spike, or one per chunk. */
