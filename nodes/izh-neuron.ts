@@ -113,8 +113,8 @@ export default function register(RED: NodeRED): void {
       let change: Record<string, unknown> = {};
       if (preset !== undefined) {
         const found = requirePreset('msg.payload.preset', preset);
-        // a preset replaces every parameter, so blank the ones it does not set
-        change = { ...Object.fromEntries(PARAMETERS.filter((k) => k !== 'size' && k !== 'scheme').map((k) => [k, ''])), ...found.neuron };
+        // a preset replaces every parameter, so blank the ones it does not set, and brings the scheme it was published with
+        change = { ...Object.fromEntries(PARAMETERS.filter((k) => k !== 'size' && k !== 'scheme').map((k) => [k, ''])), ...found.neuron, scheme: found.scheme };
       }
       for (const [key, value] of Object.entries(fields)) {
         if (!PARAMETERS.includes(key)) throw new ConfigError(`msg.payload.${key}`, value, `is not a neuron parameter (parameters: ${PARAMETERS.join(', ')})`);

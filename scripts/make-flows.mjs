@@ -1,4 +1,4 @@
-// Writes the example flow of every published pattern into flows/<group folder>/, and the
+// Writes the example flow of every published pattern and book cell into flows/<group folder>/, and the
 // Dashboard 2 examples, from the presets in lib/ (run `npm run build` first). The flows are
 // committed; rerun after a preset or a flow builder changes.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,6 @@ const { PRESETS, exampleFlow, exampleFileName, EXAMPLE_FOLDERS, explorerFlow, da
 const DASHBOARD_FOLDER = 'dashboard (needs Dashboard 2)';
 let count = 0;
 for (const preset of PRESETS) {
-  if (preset.group === 'book') continue;
   const folder = join(root, 'flows', EXAMPLE_FOLDERS[preset.group]);
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, exampleFileName(preset)), `${JSON.stringify(exampleFlow(preset), null, 2)}\n`);

@@ -111,9 +111,9 @@ describe('the 2007 form', () => {
     expect(tc.params).toMatchObject({ bSwitchV: -65, bAbove: 0, peakU: 0.1, resetU: -0.1 });
   });
 
-  it('has a preset for all 28 patterns and the 7 book cells', () => {
+  it('has a preset for all 28 patterns and the 7 book cells (9 presets)', () => {
     expect(PRESETS.filter((p) => p.group !== 'book').map((p) => p.code).sort()).toEqual(Object.keys(REFERENCE).sort());
-    expect(PRESETS.filter((p) => p.group === 'book')).toHaveLength(7);
+    expect(PRESETS.filter((p) => p.group === 'book')).toHaveLength(9); // the 7 cells, TC and RTN in tonic and burst mode
     for (const preset of PRESETS) {
       expect(() => normalizeNeuron(preset.neuron)).not.toThrow();
       for (const input of preset.inputs) expect(() => normalizeSource(input)).not.toThrow();

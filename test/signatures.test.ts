@@ -1,8 +1,9 @@
 /**
  * Each of the 28 published patterns, run through the engine with its preset, must show the
  * qualitative signature of shared/patterns.md, as checked by lib/analysis/signatures.ts (the checks
- * bin/robustness.ts applies to other schemes and steps). The checks must also be able to say
- * no: each rejects most other patterns and recordings altered to lose the signature.
+ * bin/robustness.ts applies to other schemes and steps); so must the book's cell types under the
+ * book's scheme and stimuli (docs/book-cells.md). The checks must also be able to say no: each
+ * rejects most other patterns (or book cells) and recordings altered to lose the signature.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,11 +13,12 @@ import { Network } from '../lib/engine/network';
 import { normalizeNeuron } from '../lib/engine/neuron';
 import { PRESETS } from '../lib/flow/presets';
 import { normalizeSource } from '../lib/engine/sources';
-import { checkSignature, SIGNATURES, turningPoints, type Recording } from '../lib/analysis/signatures';
+import { BOOK_SIGNATURES, checkSignature, SIGNATURES, turningPoints, type Recording } from '../lib/analysis/signatures';
 import { recordPreset } from '../lib/flow/record';
 
 const PATTERNS = PRESETS.filter((p) => p.group !== 'book');
-const recordings = new Map<string, Recording>(PATTERNS.map((p) => [p.code, recordPreset(p.code)]));
+const BOOK = PRESETS.filter((p) => p.group === 'book');
+const recordings = new Map<string, Recording>(PRESETS.map((p) => [p.code, recordPreset(p.code)]));
 const published = (code: string) => recordings.get(code)!;
 
 describe('spike train features', () => {
@@ -161,5 +163,60 @@ describe('the signature checks can fail', () => {
   it('notices when a pattern changes with the integration step (T bursts turn into tonic firing at dt/2)', () => {
     const verdict = checkSignature('T', recordPreset('T', { dtFactor: 0.5 }));
     expect(verdict.failed).toContain('no spike once the input is back up (after 250 ms)');
+  });
+});
+
+describe('signatures of the book cells (book scheme and stimuli)', () => {
+  it('cover every book preset', () => {
+    expect(Object.keys(BOOK_SIGNATURES).sort()).toEqual(BOOK.map((p) => p.code).sort());
+  });
+
+  for (const preset of BOOK) {
+    const says = preset.signature.replace(/\.$/, '').replace(/^./, (c) => c.toLowerCase());
+    it(`${preset.code} ${preset.name}: ${says}`, () => {
+      const verdict = checkSignature(preset.code, published(preset.code));
+      expect(verdict.checks.length).toBeGreaterThanOrEqual(4);
+      expect(verdict.failed).toEqual([]);
+    });
+  }
+
+  it('each rejects at least 7 of the 8 other book recordings (only the two tonic thalamic cells accept each other)', () => {
+    for (const { code } of BOOK) {
+      const accepted = BOOK.filter((other) => other.code !== code && checkSignature(code, published(other.code)).ok).map((p) => p.code);
+      expect(accepted, `${code} accepts ${accepted.join(' ')}`).toEqual(code === 'book TC' ? ['book RTN'] : code === 'book RTN' ? ['book TC'] : []);
+    }
+  });
+
+  it.each([
+    ['book FS', 'book LTS', 'no adaptation'],
+    ['book LTS', 'book FS', 'adapts: the intervals never shorten'],
+    ['book IB', 'book CH', 'exactly one burst'],
+    ['book CH', 'book IB', 'at least 4 bursts'],
+    ['book TC', 'book TCB', 'tonic: no interval below 20 ms'],
+    ['book TCB', 'book TC', 'no spike while held hyperpolarized'],
+    ['book RTN', 'book RTNB', 'tonic: no interval below 20 ms'],
+    ['book RTNB', 'book RTN', 'a rebound burst'],
+    ['book RS', 'book TC', 'no spike before the step'],
+  ])('%s rejects %s: %s', (code, other, reason) => {
+    const verdict = checkSignature(code, published(other));
+    expect(verdict.failed.some((what) => what.startsWith(reason)), verdict.failed.join('; ')).toBe(true);
+  });
+
+  it('notice a burst that is lost or a rebound that goes on firing', () => {
+    const tcb = published('book TCB');
+    // keep only every other spike of the rebound burst: no longer a burst
+    const thinned = { ...tcb, times: tcb.times.filter((_, i) => i % 2 === 0) };
+    expect(checkSignature('book TCB', thinned).failed).toContain('a rebound burst: at least 4 spikes within 60 ms of the first');
+    const firing = { ...tcb, times: [...tcb.times, 500, 600, 700] };
+    expect(checkSignature('book TCB', firing).failed).toEqual(['then silent for the last 400 ms']);
+    const fs = published('book FS');
+    // stretch the later intervals: adaptation appears
+    const slowing = { ...fs, times: fs.times.map((t, i) => t + i * i * 0.5) };
+    expect(checkSignature('book FS', slowing).ok).toBe(false);
+  });
+
+  it('under the 2003 scheme the book FS cell fires too slowly for its book signature', () => {
+    const verdict = checkSignature('book FS', recordPreset('book FS', { scheme: 'izhikevich' }));
+    expect(verdict.failed).toContain('fast: at least 100 Hz');
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The qualitative signature of each of the 28 published firing patterns (shared/patterns.md)
- * as a list of checks on a recording of one neuron under the published input. The checks say
+ * and of the 2007 book's cell types (docs/book-cells.md) as a list of checks on a recording of
+ * one neuron under the published input. The checks say
  * what the figure shows (one spike, long after the pulse; bursts only while the input is
  * lowered; ...) with thresholds that leave room for a different integration step, so they
  * also tell whether a pattern survives another scheme or dt (bin/robustness.ts, with recordings
@@ -322,9 +323,126 @@ export const SIGNATURES: Record<string, Signature> = {
   },
 };
 
-/** Checks a recording against the signature of pattern `code`. */
+// ---- the book's cell types (2007), under the stimuli of docs/book-cells.md ----------------------
+
+const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+const cvOf = (isis: readonly number[]) => (isis.length > 1 ? isiStats(isis)!.cv : Infinity);
+/** Spikes from the first one on that come within `window` ms of it. */
+const firstWithin = (r: Recording, window: number) => (r.times.length > 0 ? countIn(r.times, r.times[0], r.times[0] + window + 1e-9) : 0);
+
+export const BOOK_SIGNATURES: Record<string, Signature> = {
+  // Fig. 8.5 listing: 70 pA from 100 ms
+  'book RS': (r) => {
+    const isis = interSpikeIntervals(r.times);
+    return [
+      check('no spike before the step (100 ms)', none(r, 0, 100)),
+      check('slow start: the first spike more than 50 ms after the step', r.times.length > 0 && r.times[0] - 100 > 50),
+      check('at least 4 spikes', r.times.length >= 4),
+      check('low rate: every interval longer than 50 ms', isis.length > 0 && Math.min(...isis) > 50),
+      check('regular: ISI CV below 0.1', cvOf(isis) < 0.1),
+      check('fires to the end of the step', firesToTheEnd(r)),
+    ];
+  },
+  // 550 pA from t = 0: a doublet (or burst), then single spikes
+  'book IB': (r) => {
+    const found = bursts(r, { maxIsi: 30, minSilence: 60 });
+    const after = found.length > 0 ? r.times.filter((t) => t > found[0].end) : [];
+    return [
+      check('fires at once: the first spike within 50 ms', r.times.length > 0 && r.times[0] <= 50),
+      check('exactly one burst (intervals below 30 ms), starting with the first spike', found.length === 1 && found[0].start === r.times[0]),
+      check('the burst has 2 to 5 spikes', found.length > 0 && found[0].count >= 2 && found[0].count <= 5),
+      check('at least 3 single spikes after it', after.length >= 3),
+      check('regular single spikes: ISI CV below 0.1', cvOf(interSpikeIntervals(after)) < 0.1),
+      check('fires to the end of the step', firesToTheEnd(r)),
+    ];
+  },
+  // 600 pA from t = 0: repetitive bursts
+  'book CH': (r) => {
+    const found = bursts(r);
+    const starts = found.map((b) => b.start);
+    const periods = interSpikeIntervals(starts);
+    const isis = interSpikeIntervals(r.times);
+    return [
+      check('at least 4 bursts', found.length >= 4),
+      check('closely spaced spikes: shortest interval below 5 ms', isis.length > 0 && Math.min(...isis) < 5),
+      check('bursts repeat at 25 to 40 Hz (onsets 25 to 40 ms apart)', periods.length >= 3 && periods.every((p) => p >= 25 && p <= 40)),
+      check('fires to the end of the step', firesToTheEnd(r)),
+    ];
+  },
+  // 300 pA from t = 0: fast tonic spiking that slows down
+  'book LTS': (r) => {
+    const isis = interSpikeIntervals(r.times);
+    return [
+      check('high rate: at least 50 Hz', r.times.length / ((r.span.t1 - r.span.t0) / 1000) >= 50),
+      check('adapts: the intervals never shorten', isis.length > 1 && isis.every((x, i) => i === 0 || x >= isis[i - 1] - 1e-9)),
+      check('adapts: the last interval at least 15% longer than the first', isis.length > 1 && last(isis) >= 1.15 * isis[0]),
+      check('no bursts', bursts(r).length === 0),
+      check('fires to the end of the step', firesToTheEnd(r)),
+    ];
+  },
+  // 400 pA from t = 0, 100 ms
+  'book FS': (r) => {
+    const isis = interSpikeIntervals(r.times);
+    return [
+      check('fast: at least 100 Hz', r.times.length / ((r.span.t1 - r.span.t0) / 1000) >= 100),
+      check('no adaptation: the last 4 intervals within 10% of the first 4 on average',
+        isis.length >= 8 && Math.abs(mean(isis.slice(-4)) / mean(isis.slice(0, 4)) - 1) <= 0.1),
+      check('fires from the start: the first spike within 10 ms', r.times.length > 0 && r.times[0] <= 10),
+      check('fires to the end of the step', firesToTheEnd(r)),
+    ];
+  },
+  // tonic mode: 150 pA from rest
+  'book TC': (r) => {
+    const isis = interSpikeIntervals(r.times);
+    return [
+      check('fires from rest at once: the first spike within 50 ms', r.times.length > 0 && r.times[0] <= 50),
+      check('at least 5 spikes', r.times.length >= 5),
+      check('tonic: no interval below 20 ms (no bursts)', isis.length > 0 && Math.min(...isis) >= 20),
+      check('regular: ISI CV below 0.1', cvOf(isis) < 0.1),
+      check('fires to the end of the step', firesToTheEnd(r)),
+    ];
+  },
+  // burst mode: -1200 pA until 120 ms, then 0
+  'book TCB': (r) => {
+    const isis = interSpikeIntervals(r.times);
+    return [
+      check('no spike while held hyperpolarized (before 120 ms)', none(r, 0, 120)),
+      check('first spike within 50 ms of the release', r.times.length > 0 && r.times[0] - 120 <= 50),
+      check('a rebound burst: at least 4 spikes within 60 ms of the first', firstWithin(r, 60) >= 4),
+      check('the burst starts fast: first interval below 15 ms', isis.length > 0 && isis[0] < 15),
+      check('then silent for the last 400 ms', r.times.length > 0 && r.span.t1 - last(r.times) >= 400),
+    ];
+  },
+  // tonic mode: 70 pA from rest
+  'book RTN': (r) => {
+    const isis = interSpikeIntervals(r.times);
+    return [
+      check('fires from rest at once: the first spike within 50 ms', r.times.length > 0 && r.times[0] <= 50),
+      check('at least 4 spikes', r.times.length >= 4),
+      check('tonic: no interval below 20 ms (no bursts)', isis.length > 0 && Math.min(...isis) >= 20),
+      check('regular: ISI CV below 0.1', cvOf(isis) < 0.1),
+      check('fires to the end of the step', firesToTheEnd(r)),
+    ];
+  },
+  // burst mode: -350 pA until 120 ms, then 50 pA
+  'book RTNB': (r) => {
+    const isis = interSpikeIntervals(r.times);
+    const burst = firstWithin(r, 40);
+    const singles = interSpikeIntervals(r.times.slice(Math.max(burst - 1, 0)));
+    return [
+      check('no spike while held hyperpolarized (before 120 ms)', none(r, 0, 120)),
+      check('a rebound burst: at least 3 spikes within 40 ms of the first', burst >= 3),
+      check('the burst starts fast: first interval below 15 ms', isis.length > 0 && isis[0] < 15),
+      check('then tonic: at least 2 single spikes, every interval after the burst longer than 100 ms',
+        r.times.length - burst >= 2 && singles.length > 0 && singles.every((x) => x > 100)),
+      check('fires to the end of the step', firesToTheEnd(r)),
+    ];
+  },
+};
+
+/** Checks a recording against the signature of pattern `code` (a published pattern or a book preset, `book FS`). */
 export function checkSignature(code: string, recording: Recording): Verdict {
-  const signature = SIGNATURES[code];
+  const signature = SIGNATURES[code] ?? BOOK_SIGNATURES[code];
   if (!signature) throw new Error(`no signature for pattern ${code}`);
   const checks = signature(recording);
   const failed = checks.filter((c) => !c.ok).map((c) => c.what);

@@ -12,8 +12,10 @@
  *    recovery, b switching with v) so that its LTS, FS, TC and RTN cells can be expressed.
  *
  * Integration schemes (the update applied once per clock step dt, I held for the step):
- *  - izhikevich: the published one; v first, then u from the new v (MATLAB scripts of 2003/2004);
- *  - euler: forward Euler, both variables from the old state;
+ *  - izhikevich: published for 2003/2004; v first, then u from the new v (the MATLAB scripts of
+ *    those papers); the default of the 2003 form;
+ *  - euler: forward Euler, both variables from the old state: the loop of the 2007 book (the
+ *    listing of its Fig. 8.5); the default of the 2007 form;
  *  - rk4: classical Runge-Kutta of order 4.
  */
 import { ConfigError, isBlank, oneOf, optionalNumber, toNumber } from './validate';
@@ -24,6 +26,9 @@ export const RECOVERY_LAWS = ['standard', 'accommodation'] as const;
 export type RecoveryLaw = (typeof RECOVERY_LAWS)[number];
 export const FORMS = ['2003', '2007'] as const;
 export type Form = (typeof FORMS)[number];
+
+/** The scheme each form was published with, used when `scheme` is blank or absent. */
+export const DEFAULT_SCHEME: Readonly<Record<Form, Scheme>> = { '2003': 'izhikevich', '2007': 'euler' };
 
 /** Largest population one node may hold (state costs BYTES_PER_NEURON each). */
 export const MAX_POPULATION = 10_000_000;
@@ -68,12 +73,13 @@ export type RawNeuronConfig = Record<string, unknown>;
 
 /**
  * Validates and completes a neuron description (as found in a node's config or a message).
- * Blank u0 means b * v0 (2003) or 0 (2007); blank v0 means -65 (2003) or vr (2007).
+ * Blank u0 means b * v0 (2003) or 0 (2007); blank v0 means -65 (2003) or vr (2007); a blank
+ * scheme means the form's published one (DEFAULT_SCHEME).
  */
 export function normalizeNeuron(raw: RawNeuronConfig): NeuronSpec {
   const size = optionalNumber('size', raw.size, 1, { integer: true, min: 1, max: MAX_POPULATION });
-  const scheme = oneOf('scheme', raw.scheme, SCHEMES, 'izhikevich');
   const form = oneOf('form', raw.form, FORMS, '2003');
+  const scheme = oneOf('scheme', raw.scheme, SCHEMES, DEFAULT_SCHEME[form]);
   return { size, scheme, params: form === '2003' ? normalize2003(raw) : normalize2007(raw) };
 }
 

@@ -21,8 +21,9 @@ export const EXAMPLE_FOLDERS: Record<Preset['group'], string> = {
   book: 'book cell types (2007)',
 };
 
+/** `A tonic spiking.json`; book presets drop their `book ` prefix (their folder says it): `FS fast spiking (L5 interneuron).json`. */
 export function exampleFileName(preset: Preset): string {
-  return `${preset.code} ${preset.name}.json`;
+  return `${preset.code.replace(/^book /, '')} ${preset.name}.json`;
 }
 
 /** A short description of a source config for people, e.g. "14 for 10 < t". */
@@ -37,6 +38,7 @@ export function describeInput(input: Record<string, unknown>): string {
   const closed = input.edges === 'closed';
   const otherwise = blank(input.baseline) ? '' : `, else ${input.baseline}`;
   switch (input.kind) {
+    case 'constant': return `${input.amplitude} from t = 0`;
     case 'step': return `${input.amplitude} for ${window(input.onset, input.offset, closed)}${otherwise}`;
     case 'pulses': return `${input.amplitude} for ${input.width} ms after t = ${input.times}${otherwise}`;
     case 'ramp': return `${blank(input.baseline) ? '' : `${input.baseline} + `}${input.slope}·(t − ${input.onset}) for t > ${input.onset}${otherwise}`;
@@ -44,6 +46,13 @@ export function describeInput(input: Record<string, unknown>): string {
     default: return `${input.kind} ${JSON.stringify(input)}`;
   }
 }
+
+/** The scheme of a book preset in the words of its example's comment. */
+const SCHEME_WORDS: Record<Preset['scheme'], string> = {
+  izhikevich: 'izhikevich (v first, then u from the new v)',
+  euler: 'euler, the book\'s own loop (Fig. 8.5 listing: both v and u from the old state)',
+  rk4: 'rk4',
+};
 
 export function exampleFlow(preset: Preset): FlowNode[] {
   const prefix = `izh-${preset.code.replace(/\s+/g, '-').toLowerCase()}`;
@@ -67,7 +76,8 @@ export function exampleFlow(preset: Preset): FlowNode[] {
         `What to look for: ${preset.signature}`,
         '',
         `Neuron: ${Object.entries(params).map(([k, v]) => `${k} = ${v}`).join(', ')}.`,
-        `Input: I(t) = ${inputText}. Clock: dt = ${preset.clock.dt} ms for ${preset.clock.duration} ms.`,
+        // the 2003/2004 flows stay as they were: their scheme is the neuron's default for the form
+        `Input: I(t) = ${inputText}. Clock: dt = ${preset.clock.dt} ms for ${preset.clock.duration} ms.${preset.group === 'book' ? ` Scheme: ${SCHEME_WORDS[preset.scheme]}.` : ''}`,
         '',
         `Published in: ${preset.reference}.`,
         '',
@@ -82,7 +92,7 @@ export function exampleFlow(preset: Preset): FlowNode[] {
     ...sources,
     {
       id: id('neuron'), type: NODE_TYPES.neuron, z: tab, name: title, preset: preset.code, form: form ?? '2003', size: 1,
-      scheme: 'izhikevich', spikeEvents: 'off', params, x: 600, y: neuronY, wires: [[id('spikes'), id('trace')], []],
+      scheme: preset.scheme, spikeEvents: 'off', params, x: 600, y: neuronY, wires: [[id('spikes'), id('trace')], []],
     },
     { id: id('spikes'), type: NODE_TYPES.spikeMonitor, z: tab, name: 'spikes', live: false, x: 830, y: neuronY - 30, wires: [[id('debug-spikes')]] },
     {

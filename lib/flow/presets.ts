@@ -1,10 +1,11 @@
 /**
- * Named parameter sets: the 28 published firing patterns of Izhikevich (2003, 2004), each with
- * the dt, duration and input current it was published with, and the cell types of the 2007
- * book (with a suggested stimulus). A preset's `inputs` are current-source configurations in
- * the same shape as an izh-source node's config, so example flows and tests can use them as is.
+ * Named parameter sets: the 28 published firing patterns of Izhikevich (2003, 2004) and the
+ * seven cell types of his 2007 book (TC and RTN twice: tonic and burst mode), each with the
+ * scheme, dt, duration and input current it was published with (docs/book-cells.md for the
+ * book's). A preset's `inputs` are current-source configurations in the same shape as an
+ * izh-source node's config, so example flows and tests can use them as is.
  */
-import type { RawNeuronConfig } from '../engine/neuron';
+import { DEFAULT_SCHEME, type RawNeuronConfig, type Scheme } from '../engine/neuron';
 import { normalizeSource, sourceExpression } from '../engine/sources';
 import { ConfigError } from '../engine/validate';
 
@@ -16,6 +17,8 @@ export interface Preset {
   name: string;
   group: PresetGroup;
   neuron: RawNeuronConfig;
+  /** the integration scheme of the publication: izhikevich (2003/2004) or the book's euler (2007) */
+  scheme: Scheme;
   clock: { dt: number; duration: number };
   /** current sources whose sum is the published input */
   inputs: Array<Record<string, unknown>>;
@@ -31,11 +34,11 @@ const REF_2007 = 'E. M. Izhikevich, "Dynamical Systems in Neuroscience", MIT Pre
 type Abcd = [a: number, b: number, c: number, d: number];
 
 function cortical(code: string, name: string, [a, b, c, d]: Abcd, v0: number, duration: number, inputs: Preset['inputs'], signature: string): Preset {
-  return { code, name, group: 'cortical', neuron: { form: '2003', a, b, c, d, v0 }, clock: { dt: 0.25, duration }, inputs, signature, reference: REF_2003 };
+  return { code, name, group: 'cortical', neuron: { form: '2003', a, b, c, d, v0 }, scheme: DEFAULT_SCHEME['2003'], clock: { dt: 0.25, duration }, inputs, signature, reference: REF_2003 };
 }
 
 function feature(code: string, name: string, [a, b, c, d]: Abcd, v0: number, dt: number, duration: number, inputs: Preset['inputs'], signature: string, extra: RawNeuronConfig = {}): Preset {
-  return { code, name, group: 'features', neuron: { form: '2003', a, b, c, d, v0, ...extra }, clock: { dt, duration }, inputs, signature, reference: REF_2004 };
+  return { code, name, group: 'features', neuron: { form: '2003', a, b, c, d, v0, ...extra }, scheme: DEFAULT_SCHEME['2003'], clock: { dt, duration }, inputs, signature, reference: REF_2004 };
 }
 
 const step = (amplitude: number, onset?: number, offset?: number, more: Record<string, unknown> = {}) => ({ kind: 'step', amplitude, onset: onset ?? '', offset: offset ?? '', ...more });
@@ -98,33 +101,64 @@ export const PRESETS: readonly Preset[] = [
   ...bookPresets(),
 ];
 
+/**
+ * The book's cell types (ch. 8), run with the book's own scheme (the loop of its Fig. 8.5
+ * listing: forward Euler, u from the old v, then the peak test) and the book's stimuli: the
+ * listing's for RS, and for the others one current level of the figure as transcribed in
+ * ModelDB 39948's izhi2007.m (dt 0.25 ms, the current on from t = 0, burst modes held
+ * hyperpolarized for 120 ms first). docs/book-cells.md gives every level and the sources.
+ */
 function bookPresets(): Preset[] {
-  const book = (code: string, name: string, neuron: RawNeuronConfig, inputs: Preset['inputs'], signature: string): Preset => ({
+  const book = (code: string, name: string, neuron: RawNeuronConfig, dt: number, duration: number, inputs: Preset['inputs'], signature: string, source: string): Preset => ({
     code: `book ${code}`,
     name,
     group: 'book',
     neuron: { form: '2007', ...neuron },
-    clock: { dt: 0.1, duration: 500 },
+    scheme: DEFAULT_SCHEME['2007'],
+    clock: { dt, duration },
     inputs,
     signature,
-    reference: `${REF_2007} (book units: pF, pA, mV, ms; the stimulus is a suggestion, not the book's figure)`,
+    reference: `${REF_2007}, ${source} Book units: pF, pA, mV, ms. Scheme: the book's loop (Fig. 8.5 listing), forward Euler with u from the old v`,
   });
+  const constant = (amplitude: number) => ({ kind: 'constant', amplitude });
+  /** izhi2007.m's burst mode: `hold` pA while t < 120 ms, then `amplitude` */
+  const released = (hold: number, amplitude: number) => step(hold, undefined, 120, { baseline: amplitude });
+  const RS = { C: 100, k: 0.7, vr: -60, vt: -40, vpeak: 35, a: 0.03, b: -2, c: -50, d: 100 };
+  const TC = { C: 200, k: 1.6, vr: -60, vt: -50, vpeak: 35, a: 0.01, b: 15, c: -60, d: 10, bSwitchV: -65, bAbove: 0, peakU: 0.1, resetU: -0.1 };
+  const RTN = { C: 40, k: 0.25, vr: -65, vt: -45, vpeak: 0, a: 0.015, b: 10, c: -55, d: 50, bSwitchV: -65, bAbove: 2 };
+  const TC_NOTE = 'special rules: b = 0 while v > -65 mV, spike when v >= 35 + 0.1u, reset v <- -60 - 0.1u, u <- u + 10; '
+    + 'recovery b(v - vr) = b(v + 60), as in ModelDB 39948 and as the rebound bursts of the book\'s Fig. 8.31 (6 and 8 spikes) show; docs/book-cells.md.';
   return [
-    book('RS', 'regular spiking (L5 pyramidal)', { C: 100, k: 0.7, vr: -60, vt: -40, vpeak: 35, a: 0.03, b: -2, c: -50, d: 100 },
-      [step(100, 50)], 'Tonic spiking with adaptation.'),
-    book('IB', 'intrinsically bursting (L5)', { C: 150, k: 1.2, vr: -75, vt: -45, vpeak: 50, a: 0.01, b: 5, c: -56, d: 130 },
-      [step(550, 50)], 'An initial burst, then single spikes.'),
-    book('CH', 'chattering (cat V1)', { C: 50, k: 1.5, vr: -60, vt: -40, vpeak: 25, a: 0.03, b: 1, c: -40, d: 150 },
-      [step(200, 50)], 'Repeated high-frequency bursts.'),
+    book('RS', 'regular spiking (L5 pyramidal)', RS, 1, 1000, [step(70, 100, undefined, { edges: 'closed' })],
+      'Regular tonic spiking at a low rate, starting about 100 ms after the step.',
+      'Fig. 8.12 (parameters) and the MATLAB listing of Fig. 8.5 (stimulus and step: 70 pA from the 10th percent of a 1000 ms run, tau = 1 ms).'),
+    book('IB', 'intrinsically bursting (L5)', { C: 150, k: 1.2, vr: -75, vt: -45, vpeak: 50, a: 0.01, b: 5, c: -56, d: 130 }, 0.25, 600, [constant(550)],
+      'An initial burst (a doublet here), then regular single spikes.',
+      'Fig. 8.19; 550 pA, the strongest of the figure\'s levels 290, 370, 500, 550 pA (ModelDB 39948, izhi2007.m: 600 ms, dt 0.25 ms).'),
+    book('CH', 'chattering (cat V1)', { C: 50, k: 1.5, vr: -60, vt: -40, vpeak: 25, a: 0.03, b: 1, c: -40, d: 150 }, 0.25, 210, [constant(600)],
+      'Repetitive high-frequency bursts of about 3 spikes, some 30 ms apart.',
+      'Fig. 8.23; 600 pA, the strongest of the figure\'s levels 200, 300, 400, 600 pA (ModelDB 39948, izhi2007.m: 210 ms, dt 0.25 ms).'),
     book('LTS', 'low-threshold spiking (barrel interneuron)',
-      { C: 100, k: 1, vr: -56, vt: -42, vpeak: 40, a: 0.03, b: 8, c: -53, d: 20, peakU: -0.1, resetU: 0.04, uMax: 670 },
-      [step(200, 50)], 'A rebound-prone interneuron firing with adaptation.'),
-    book('FS', 'fast spiking (L5 interneuron)', { C: 20, k: 1, vr: -55, vt: -40, vpeak: 25, a: 0.2, b: 0.025, c: -45, d: 0, vb: -55 },
-      [step(100, 50)], 'High-frequency firing without adaptation.'),
-    book('TC', 'thalamocortical relay (LGN)', { C: 200, k: 1.6, vr: -60, vt: -50, vpeak: 35, a: 0.01, b: 15, c: -60, d: 10, bSwitchV: -65, bAbove: 0, peakU: 0.1, resetU: -0.1 },
-      [step(200, 50)], 'Tonic firing from rest; bursts when released from hyperpolarization.'),
-    book('RTN', 'reticular thalamic nucleus', { C: 40, k: 0.25, vr: -65, vt: -45, vpeak: 0, a: 0.015, b: 10, c: -55, d: 50, bSwitchV: -65, bAbove: 2 },
-      [step(80, 50)], 'Tonic firing from rest; bursts when released from hyperpolarization.'),
+      { C: 100, k: 1, vr: -56, vt: -42, vpeak: 40, a: 0.03, b: 8, c: -53, d: 20, peakU: -0.1, resetU: 0.04, uMax: 670 }, 0.25, 320, [constant(300)],
+      'High-frequency tonic spiking with spike-frequency adaptation.',
+      'Fig. 8.25; 300 pA, the strongest of the figure\'s levels 100, 125, 200, 300 pA (ModelDB 39948, izhi2007.m: 320 ms, dt 0.25 ms); '
+      + 'special rules: spike when v >= 40 - 0.1u, reset v <- -53 + 0.04u, u <- min(u + 20, 670).'),
+    book('FS', 'fast spiking (L5 interneuron)', { C: 20, k: 1, vr: -55, vt: -40, vpeak: 25, a: 0.2, b: 0.025, c: -45, d: 0, vb: -55 }, 0.25, 100, [constant(400)],
+      'Fast spiking (above 100 Hz) without adaptation.',
+      'Fig. 8.27; 400 pA, the strongest of the figure\'s levels 73.2, 100, 200, 400 pA (ModelDB 39948, izhi2007.m: 100 ms, dt 0.25 ms); '
+      + 'special rule: u\' = 0.2 (U(v) - u) with U(v) = 0.025 (v + 55)^3 for v >= -55 mV, else 0; reset v <- -45, u unchanged.'),
+    book('TC', 'thalamocortical relay (LGN, tonic mode)', TC, 0.25, 650, [constant(150)],
+      'Tonic firing from rest (-60 mV), no bursts.',
+      `Fig. 8.31, tonic mode; 150 pA from rest, the strongest of the figure's levels 50, 100, 150 pA (ModelDB 39948, izhi2007.m: 650 ms, dt 0.25 ms); ${TC_NOTE}`),
+    book('TCB', 'thalamocortical relay (LGN, burst mode)', TC, 0.25, 770, [released(-1200, 0)],
+      'Held hyperpolarized, then released: a rebound burst, then silence.',
+      `Fig. 8.31, burst mode; -1200 pA for 120 ms (v near -80 mV), then 0 pA, the lowest of the figure's levels 0, 50, 100 pA (ModelDB 39948, izhi2007.m: 120 + 650 ms, dt 0.25 ms); ${TC_NOTE}`),
+    book('RTN', 'reticular thalamic nucleus (tonic mode)', RTN, 0.25, 650, [constant(70)],
+      'Tonic firing from rest (-65 mV), no bursts.',
+      'Fig. 8.32, tonic mode; 70 pA from rest, of the figure\'s levels 50, 70, 110 pA (ModelDB 39948, izhi2007.m: 650 ms, dt 0.25 ms); special rule: b = 2 while v > -65 mV.'),
+    book('RTNB', 'reticular thalamic nucleus (burst mode)', RTN, 0.25, 840, [released(-350, 50)],
+      'Held hyperpolarized, then released: a rebound burst, then tonic single spikes.',
+      'Fig. 8.32, burst mode; -350 pA for 120 ms, then 50 pA, of the figure\'s levels 30, 50, 90 pA (ModelDB 39948, izhi2007.m: 120 + 720 ms, dt 0.25 ms); special rule: b = 2 while v > -65 mV.'),
   ];
 }
 
