@@ -14,7 +14,7 @@ import { commandOf, deployedFlow, formatNumber, memberOf, onInput, reportError, 
 
 export const COMMANDS = ['start', 'stop', 'pause', 'resume', 'reset', 'run', 'step'] as const;
 /** Clock settings a start or run message may change (msg.preset sets dt and duration from a pattern). */
-const SETTINGS = ['dt', 'duration', 'mode', 'speed', 'interval'];
+const SETTINGS = ['dt', 'duration', 'mode', 'speed', 'interval', 'seed'];
 
 /** Event the headless runner listens to on the clock node. */
 export const RUN_EVENT = 'izh-run';

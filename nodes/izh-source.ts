@@ -15,7 +15,7 @@ const FIELDS = ['kind', 'amplitude', 'baseline', 'onset', 'offset', 'edges', 'ti
   'slope', 'frequency', 'phase', 'mean', 'std', 'seed', 'table', 'interpolation', 'expression'];
 
 /** Source kinds a bare number (the new amplitude) applies to. */
-const AMPLITUDE_KINDS = ['constant', 'step', 'pulses', 'sine'];
+const AMPLITUDE_KINDS = ['constant', 'step', 'pulses', 'sine', 'random-neuron'];
 
 export function describeSource(spec: SourceSpec): string {
   switch (spec.kind) {
@@ -25,6 +25,7 @@ export function describeSource(spec: SourceSpec): string {
     case 'ramp': return `ramp ${formatNumber(spec.slope)}/ms`;
     case 'sine': return `sine ${formatNumber(spec.frequency)} Hz`;
     case 'noise': return `noise σ ${formatNumber(spec.std)}`;
+    case 'random-neuron': return `${formatNumber(spec.amplitude)} to a random neuron`;
     case 'table': return `table of ${spec.points.length}`;
     case 'expression': return spec.expression.length > 24 ? `${spec.expression.slice(0, 23)}…` : spec.expression;
   }

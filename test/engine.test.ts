@@ -287,7 +287,7 @@ describe('compiler', () => {
     expect(() => compileNetwork(bad, 'clk')).toThrow('neuron "A": a must be a number (got "fast")');
     const loop = flow();
     loop[2].wires = [['spk', 'lonely'], []];
-    expect(() => compileNetwork(loop, 'clk')).toThrow(/synapses between neurons are not supported yet/);
+    expect(() => compileNetwork(loop, 'clk')).toThrow(/wires cannot lead from a neuron to a neuron: put a synapse node between them/);
     const twoClocks = [...flow(), { id: 'clk2', type: 'izh-clock', dt: 1, duration: 10, wires: [['neu']] }];
     expect(() => compileNetwork(twoClocks, 'clk')).toThrow(/a network has exactly one clock/);
   });

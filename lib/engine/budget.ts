@@ -10,7 +10,9 @@
  */
 import { DEFAULT_MAX_SPIKES, windowSteps, type SpikeMonitorSpec } from './monitors';
 import type { NetworkDescription, StateMonitorDescription } from './network';
-import { BYTES_PER_NEURON } from './neuron';
+import { neuronBytes } from './neuron';
+import { BYTES_PER_STREAM } from './rng';
+import { bytesPerSynapse, expectedSynapses, maxDelaySteps, sidesOf } from './synapses';
 import { lastStepOf, type ClockSettings } from './simulation';
 import { ConfigError } from './validate';
 
@@ -35,7 +37,7 @@ const MB = 1024 * 1024;
 export interface MemoryItem {
   /** the node the memory belongs to: a neuron, or a monitor (a neuron's spike events count as the neuron's) */
   id: string;
-  what: 'neurons' | 'noise buffer' | 'spike recording' | 'state recording';
+  what: 'neurons' | 'noise buffer' | 'spike generator' | 'synapses' | 'delay buffers' | 'spike recording' | 'state recording' | 'rate recording' | 'weight recording';
   bytes: number;
   /** how the figure was reached, for messages */
   detail: string;
@@ -88,14 +90,45 @@ export function estimateMemory(description: NetworkDescription, settings: ClockS
 /** What a network will hold once it has computed `runSteps` steps since its start (Infinity: open-ended). */
 export function estimateMemoryFor(description: NetworkDescription, runSteps: number): MemoryEstimate {
   const dt = description.dt;
-  const sizeOf = (population: string) => description.populations.find((p) => p.id === population)?.spec.size ?? 0;
+  const sizeOf = (id: string) => description.populations.find((p) => p.id === id)?.spec.size ?? description.generators?.find((g) => g.id === id)?.spec.size ?? 0;
   const items: MemoryItem[] = [];
   for (const p of description.populations) {
     const size = p.spec.size;
-    items.push({ id: p.id, what: 'neurons', bytes: size * BYTES_PER_NEURON, detail: `${count(size)} neurons × ${BYTES_PER_NEURON} bytes` });
-    if (description.sources.some((s) => s.spec.kind === 'noise' && s.targets.includes(p.id))) {
-      items.push({ id: p.id, what: 'noise buffer', bytes: size * 8, detail: `${count(size)} neurons × 8 bytes` });
+    const bytes = neuronBytes(p.spec);
+    items.push({ id: p.id, what: 'neurons', bytes, detail: `${count(size)} neurons × ${formatBytes(bytes / size)} bytes` });
+    const noisy = description.sources.filter((s) => (s.spec.kind === 'noise' || s.spec.kind === 'random-neuron') && s.targets.includes(p.id)).length;
+    const synaptic = (description.projections ?? []).some((q) => q.post === p.id);
+    if (noisy > 0 || synaptic) {
+      const perNeuron = 8 + noisy * BYTES_PER_STREAM;
+      items.push({ id: p.id, what: 'noise buffer', bytes: size * perNeuron, detail: `${count(size)} neurons × ${perNeuron} bytes (input buffer and random streams)` });
     }
+  }
+  for (const g of description.generators ?? []) {
+    const perChannel = 4 + (g.spec.kind === 'poisson' ? BYTES_PER_STREAM : 0);
+    const explicit = g.spec.kind === 'times' ? g.spec.spikes.length * 8 : 0;
+    items.push({ id: g.id, what: 'spike generator', bytes: g.spec.size * perChannel + explicit, detail: `${count(g.spec.size)} channels × ${perChannel} bytes${explicit ? ` and ${count(explicit / 8)} spike times` : ''}` });
+  }
+  const rings = new Map<string, { id: string; slots: number; size: number; exponential: boolean }>();
+  for (const q of description.projections ?? []) {
+    const sides = sidesOf(q.spec, sizeOf(q.pre), sizeOf(q.post), q.pre === q.post, dt);
+    const synapses = expectedSynapses(q.spec, sides);
+    const perSynapse = bytesPerSynapse(q.spec);
+    const maxDelay = maxDelaySteps(q.spec, dt);
+    const history = q.spec.plasticity.rule === 'izhikevich2006' ? (maxDelay + 1) * sides.nPre * 8 : 0;
+    items.push({
+      id: q.id,
+      what: 'synapses',
+      bytes: synapses * perSynapse + (sides.nPre + 1) * 4 + history,
+      detail: `${count(synapses)} synapses × ${perSynapse} bytes${history ? ' and the learning rule\'s trace history' : ''}`,
+    });
+    const key = `${q.post}|${q.spec.kind}|${q.spec.tau}`;
+    const ring = rings.get(key);
+    if (!ring) rings.set(key, { id: q.id, slots: maxDelay + 1, size: sizeOf(q.post), exponential: q.spec.kind === 'exponential' });
+    else ring.slots = Math.max(ring.slots, maxDelay + 1);
+  }
+  for (const ring of rings.values()) {
+    const bytes = (ring.slots + (ring.exponential ? 1 : 0)) * ring.size * 8;
+    items.push({ id: ring.id, what: 'delay buffers', bytes, detail: `${count(ring.slots)} steps of delay × ${count(ring.size)} target neurons × 8 bytes` });
   }
   for (const m of description.spikeMonitors) {
     const size = sizeOf(m.population);
@@ -122,14 +155,32 @@ export function estimateMemoryFor(description: NetworkDescription, runSteps: num
       detail: `${count(samples)} samples × ${count(series)} series (+ time) × 8 bytes × ${RECORDING_OVERHEAD}`,
     });
   }
+  for (const m of description.rateMonitors ?? []) {
+    const bins = Math.ceil(keptSteps(runSteps, m.spec.window, dt) / Math.max(1, Math.round(m.spec.bin / dt)));
+    items.push({ id: m.id, what: 'rate recording', bytes: bins * 3 * 8 * RECORDING_OVERHEAD, detail: `${count(bins)} bins × 3 values × 8 bytes × ${RECORDING_OVERHEAD}` });
+  }
+  for (const m of description.weightMonitors ?? []) {
+    const samples = Math.ceil(runSteps / Math.max(1, Math.round(m.spec.every / dt)));
+    items.push({ id: m.id, what: 'weight recording', bytes: samples * (m.spec.bins + 2) * 8 * RECORDING_OVERHEAD, detail: `${count(samples)} samples × ${m.spec.bins + 2} values × 8 bytes × ${RECORDING_OVERHEAD}` });
+  }
   return { bytes: items.reduce((sum, item) => sum + item.bytes, 0), items };
+}
+
+/** A few bytes, e.g. "28" or "36.5". */
+function formatBytes(x: number): string {
+  return String(Math.round(x * 10) / 10);
 }
 
 const ADVICE: Record<MemoryItem['what'], string> = {
   neurons: 'use fewer neurons',
   'noise buffer': 'use fewer neurons',
+  'spike generator': 'use fewer channels',
+  synapses: 'make fewer synapses (a lower probability or degree, or smaller populations)',
+  'delay buffers': 'use shorter delays, a larger dt, or fewer target neurons',
   'spike recording': 'record a smaller population, shorten the duration or the window, or lower maxSpikes',
   'state recording': 'record fewer neurons or variables, record every k-th step (every), or shorten the duration or the window',
+  'rate recording': 'use wider bins, or shorten the duration or the window',
+  'weight recording': 'sample less often (every) or use fewer bins, or shorten the duration',
 };
 
 /**

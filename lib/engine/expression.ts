@@ -30,6 +30,7 @@ const EXTRA_FUNCTIONS: Record<string, (...args: unknown[]) => number> = {
 };
 const CONSTANTS = new Set(['pi', 'e', 'tau', 'phi']);
 const VARIABLE = 't';
+const TIME_ONLY: ReadonlySet<string> = new Set([VARIABLE]);
 const ALLOWED_NODE_TYPES = new Set([
   'ConstantNode', 'SymbolNode', 'OperatorNode', 'ParenthesisNode', 'FunctionNode', 'ConditionalNode', 'RelationalNode',
 ]);
@@ -55,7 +56,7 @@ export interface CompiledExpression {
   evaluate(t: number): number;
 }
 
-function check(node: MathNode, text: string, field: string): void {
+function check(node: MathNode, text: string, field: string, variables: ReadonlySet<string>): void {
   node.traverse((n: MathNode, _path: string, parent: MathNode | null) => {
     if (!ALLOWED_NODE_TYPES.has(n.type)) {
       throw new ConfigError(field, text, `may only use numbers, t, operators, ?: and math functions; ${describe(n)} is not allowed`);
@@ -74,8 +75,9 @@ function check(node: MathNode, text: string, field: string): void {
     if (n.type === 'SymbolNode') {
       const name = (n as unknown as { name: string }).name;
       const isCallee = parent?.type === 'FunctionNode' && (parent as unknown as { fn: MathNode }).fn === n;
-      if (!isCallee && name !== VARIABLE && !CONSTANTS.has(name)) {
-        throw new ConfigError(field, text, `uses the unknown symbol "${name}" (the only variable is t, in ms)`);
+      if (!isCallee && !variables.has(name) && !CONSTANTS.has(name)) {
+        const known = variables === TIME_ONLY ? 'the only variable is t, in ms' : `the variables are ${[...variables].join(', ')}`;
+        throw new ConfigError(field, text, `uses the unknown symbol "${name}" (${known})`);
       }
     }
   });
@@ -95,9 +97,9 @@ function describe(n: MathNode): string {
   }
 }
 
-/** Parses, checks and compiles an expression of t; throws ConfigError naming the field. */
-export function compileExpression(raw: unknown, field = 'expression'): CompiledExpression {
-  if (typeof raw !== 'string' || raw.trim() === '') throw new ConfigError(field, raw, 'must be a non-empty expression of t');
+/** Parses and checks an expression against the grammar and the allowed variables; returns its compiled code. */
+function compileChecked(raw: unknown, field: string, variables: ReadonlySet<string>, what: string): { text: string; code: ReturnType<MathNode['compile']> } {
+  if (typeof raw !== 'string' || raw.trim() === '') throw new ConfigError(field, raw, `must be a non-empty ${what}`);
   const text = raw.trim();
   if (text.length > 2000) throw new ConfigError(field, text, 'is too long (at most 2000 characters)');
   let tree: MathNode;
@@ -107,31 +109,76 @@ export function compileExpression(raw: unknown, field = 'expression'): CompiledE
     throw new ConfigError(field, text, `does not parse: ${(e as Error).message}`);
   }
   if (depthOf(tree) > MAX_DEPTH) throw new ConfigError(field, text, `is nested too deeply (at most ${MAX_DEPTH} levels)`);
-  let code: ReturnType<MathNode['compile']>;
   try {
-    check(tree, text, field);
-    code = tree.compile();
+    check(tree, text, field, variables);
+    return { text, code: tree.compile() };
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     // e.g. a RangeError from thousands of nested operators
     throw new ConfigError(field, text, `is too complex to compile: ${(e as Error).message}`);
   }
+}
+
+/** A finite number from an evaluation, or a ConfigError saying where it failed. */
+function evaluated(code: ReturnType<MathNode['compile']>, scope: Map<string, unknown>, field: string, text: string, where: () => string): number {
+  let value: unknown;
+  try {
+    value = code.evaluate(scope);
+  } catch (e) {
+    throw new ConfigError(field, text, `fails at ${where()}: ${(e as Error).message}`);
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  const number = typeof value === 'boolean' ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isFinite(number)) {
+    throw new ConfigError(field, text, `must give a finite number, but gives ${String(value)} at ${where()}`);
+  }
+  return number;
+}
+
+function newScope(): Map<string, unknown> {
   const scope = new Map<string, unknown>();
   for (const [name, fn] of Object.entries(EXTRA_FUNCTIONS)) scope.set(name, fn);
+  return scope;
+}
+
+/** Parses, checks and compiles an expression of t; throws ConfigError naming the field. */
+export function compileExpression(raw: unknown, field = 'expression'): CompiledExpression {
+  const { text, code } = compileChecked(raw, field, TIME_ONLY, 'expression of t');
+  const scope = newScope();
   const evaluate = (t: number): number => {
     scope.set(VARIABLE, t);
-    let value: unknown;
-    try {
-      value = code.evaluate(scope);
-    } catch (e) {
-      throw new ConfigError(field, text, `fails at t = ${t} ms: ${(e as Error).message}`);
-    }
-    const number = typeof value === 'boolean' ? Number(value) : value;
-    if (typeof number !== 'number' || !Number.isFinite(number)) {
-      throw new ConfigError(field, text, `must give a finite number, but gives ${String(value)} at t = ${t} ms`);
-    }
-    return number;
+    return evaluated(code, scope, field, text, () => `t = ${t} ms`);
   };
   evaluate(0); // surface evaluation errors (e.g. wrong argument count) at configuration time
   return { text, evaluate };
+}
+
+export interface CompiledFormula {
+  readonly text: string;
+  /** the variables the formula uses, of those it was allowed */
+  readonly uses: ReadonlySet<string>;
+  /** its value for the given variables; throws ConfigError when not a finite number */
+  evaluate(values: Readonly<Record<string, number>>): number;
+}
+
+/**
+ * A formula of named variables with the same grammar as current expressions, e.g. a per-neuron
+ * parameter `-65 + 15 * r^2` (variables i, N, r, r2, ...) or a synaptic weight `0.5 * r`.
+ */
+export function compileFormula(raw: unknown, field: string, variables: readonly string[]): CompiledFormula {
+  const allowed = new Set(variables);
+  const { text, code } = compileChecked(raw, field, allowed, `expression of ${variables.join(', ')}`);
+  const uses = new Set<string>();
+  math.parse(text).traverse((n: MathNode) => {
+    if (n.type === 'SymbolNode' && allowed.has((n as unknown as { name: string }).name)) uses.add((n as unknown as { name: string }).name);
+  });
+  const scope = newScope();
+  return {
+    text,
+    uses,
+    evaluate(values) {
+      for (const name of allowed) if (name in values) scope.set(name, values[name]);
+      return evaluated(code, scope, field, text, () => Object.entries(values).map(([k, v]) => `${k} = ${v}`).join(', ') || 'evaluation');
+    },
+  };
 }

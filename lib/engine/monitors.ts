@@ -13,7 +13,7 @@
  * vanishes unannounced.
  */
 import { Column, copyViews } from './column';
-import type { NeuronGroup } from './neuron';
+import type { NeuronGroup, SpikingGroup } from './neuron';
 import { finishNow, type Incremental } from './slices';
 import { ConfigError, isBlank, oneOf, optionalNumber, toNumber, toNumberList } from './validate';
 
@@ -99,7 +99,7 @@ export class SpikeMonitor {
   private readonly maxSpikes: number;
 
   constructor(
-    readonly group: NeuronGroup,
+    readonly group: SpikingGroup,
     readonly populationName: string,
     private readonly dt: number,
     private readonly retain = true,
@@ -315,7 +315,7 @@ export class StateMonitor {
       for (let j = 0; j < this.indices.length; j++) {
         const i = this.indices[j];
         let x: number;
-        if (name === 'v') x = g.lastSpikeStep[i] === step ? g.peakValue : g.v[i];
+        if (name === 'v') x = g.displayV(i, step);
         else if (name === 'u') x = g.u[i];
         else x = g.inputOf(i);
         perNeuron[j].push(x);
@@ -368,4 +368,272 @@ export class StateMonitor {
   get sampleCount(): number {
     return this.t.length;
   }
+}
+
+// ---- population rate -----------------------------------------------------------------------
+
+export interface RateMonitorSpec {
+  /** bin width (ms, a whole number of steps) */
+  bin: number;
+  /** running mean over the last `smoothing` ms of bins (null: none) */
+  smoothing: number | null;
+  /** ms kept (the last `window` ms); null: the monitor's default (see the compiler) */
+  window: number | null;
+}
+
+export function normalizeRateMonitor(raw: Record<string, unknown>): RateMonitorSpec {
+  return {
+    bin: optionalNumber('bin', raw.bin, 1, { above: 0 }),
+    smoothing: isBlank(raw.smoothing) ? null : toNumber('smoothing', raw.smoothing, { above: 0 }),
+    window: windowOf(raw.window),
+  };
+}
+
+/** Steps of a bin; refused unless the bin is a whole number of steps. */
+export function binSteps(bin: number, dt: number, field = 'bin'): number {
+  const steps = bin / dt;
+  const whole = Math.round(steps);
+  if (whole < 1 || Math.abs(steps - whole) > 1e-9 * Math.max(1, steps)) {
+    throw new ConfigError(field, bin, `must be a whole number of steps at dt = ${dt} ms (e.g. ${Math.max(1, whole) * dt} ms)`);
+  }
+  return whole;
+}
+
+export interface RateResult {
+  population: string;
+  size: number;
+  /** bin width (ms) and the start time of every bin (ms) */
+  bin: number;
+  t: number[];
+  /** spikes per neuron per second in each bin (Hz) */
+  rate: number[];
+  /** the running mean over `smoothing` ms, when asked for */
+  smoothed?: number[];
+  smoothing?: number;
+  window?: number;
+  dropped?: number;
+}
+
+/** The population rate (Hz per neuron) in bins of whole steps. */
+export class RateMonitor {
+  private t = Column.float64(4096);
+  private rate = Column.float64(4096);
+  private smoothed = Column.float64(4096);
+  private chunkStart = 0;
+  private count = 0;
+  private stepsInBin = 0;
+  private binStart = -1;
+  private readonly binSteps: number;
+  private readonly smoothBins: number;
+  private readonly windowSteps: number;
+  /** the last smoothBins rates, for the running mean */
+  private readonly recent: Float64Array;
+  private recentCount = 0;
+  private recentSum = 0;
+
+  constructor(readonly group: SpikingGroup, readonly populationName: string, private readonly dt: number, readonly spec: RateMonitorSpec) {
+    this.binSteps = binSteps(spec.bin, dt);
+    this.smoothBins = spec.smoothing === null ? 0 : Math.max(1, Math.round(spec.smoothing / spec.bin));
+    this.recent = new Float64Array(Math.max(1, this.smoothBins));
+    this.windowSteps = windowSteps(spec.window, dt);
+  }
+
+  record(step: number): void {
+    if (this.binStart < 0) this.binStart = step;
+    this.count += this.group.spikeCount;
+    if (++this.stepsInBin < this.binSteps) return;
+    const rate = this.count / this.group.size / (this.spec.bin / 1000);
+    const keepFrom = windowStart(this.t, step, this.windowSteps, this.dt);
+    if (keepFrom > this.t.start) for (const c of [this.t, this.rate, this.smoothed]) c.dropBefore(keepFrom);
+    this.t.push(this.binStart * this.dt);
+    this.rate.push(rate);
+    if (this.smoothBins > 0) {
+      const slot = this.recentCount % this.smoothBins;
+      if (this.recentCount >= this.smoothBins) this.recentSum -= this.recent[slot];
+      this.recent[slot] = rate;
+      this.recentSum += rate;
+      this.recentCount++;
+      this.smoothed.push(this.recentSum / Math.min(this.recentCount, this.smoothBins));
+    }
+    this.count = 0;
+    this.stepsInBin = 0;
+    this.binStart = -1;
+  }
+
+  reset(): void {
+    for (const c of [this.t, this.rate, this.smoothed]) c.clear();
+    this.chunkStart = 0;
+    this.count = this.stepsInBin = 0;
+    this.binStart = -1;
+    this.recentCount = 0;
+    this.recentSum = 0;
+  }
+
+  private between(from: number, to: number, dropped = 0): Incremental<RateResult> {
+    const smoothing = this.smoothBins > 0;
+    const views = [this.t.view(from, to), this.rate.view(from, to), ...(smoothing ? [this.smoothed.view(from, to)] : [])];
+    const head = { population: this.populationName, size: this.group.size, bin: this.spec.bin };
+    const window = this.windowSteps > 0 ? this.windowSteps * this.dt : undefined;
+    return copyViews(views, ([t, rate, smoothed]) => {
+      const result: RateResult = { ...head, t, rate };
+      if (smoothing) {
+        result.smoothed = smoothed;
+        result.smoothing = this.spec.smoothing!;
+      }
+      if (window !== undefined) result.window = window;
+      if (dropped > 0) result.dropped = dropped;
+      return result;
+    });
+  }
+
+  takeChunk(): RateResult {
+    const from = Math.max(this.chunkStart, this.t.start);
+    const dropped = from - this.chunkStart;
+    this.chunkStart = this.t.end;
+    return finishNow(this.between(from, this.t.end, dropped));
+  }
+
+  snapshot(): Incremental<RateResult> {
+    return this.between(this.t.start, this.t.end);
+  }
+
+  result(): RateResult {
+    return finishNow(this.snapshot());
+  }
+}
+
+// ---- weights ----------------------------------------------------------------------------------
+
+export interface WeightMonitorSpec {
+  /** sample every `every` ms (a whole number of steps) */
+  every: number;
+  /** histogram bins over [low, high]; null bounds: the plastic bounds, or the weights' range at the start */
+  bins: number;
+  low: number | null;
+  high: number | null;
+}
+
+export function normalizeWeightMonitor(raw: Record<string, unknown>): WeightMonitorSpec {
+  const low = isBlank(raw.low) ? null : toNumber('low', raw.low);
+  const high = isBlank(raw.high) ? null : toNumber('high', raw.high);
+  if (low !== null && high !== null && !(high > low)) throw new ConfigError('high', raw.high, `must be greater than low (${low})`);
+  return {
+    every: optionalNumber('every', raw.every, 100, { above: 0 }),
+    bins: optionalNumber('bins', raw.bins, 20, { integer: true, min: 1, max: 1000 }),
+    low,
+    high,
+  };
+}
+
+export interface WeightResult {
+  synapses: number;
+  /** sample times (ms), the mean weight at each, and the histogram bin edges and counts */
+  t: number[];
+  mean: number[];
+  edges: number[];
+  /** histogram[sample][bin] */
+  histogram: number[][];
+  /** the weights at the last sample */
+  min: number;
+  max: number;
+}
+
+/** What a weight monitor watches: a projection's weights and the bounds of its learning rule. */
+export interface WeightSource {
+  readonly weight: Float64Array;
+  readonly bounds: [number, number] | null;
+}
+
+/** The weights of one synapse node: their mean and histogram every `every` ms. */
+export class WeightMonitor {
+  private t: number[] = [];
+  private mean: number[] = [];
+  private histogram: number[][] = [];
+  private chunkStart = 0;
+  private readonly everySteps: number;
+  private edges: number[] = [];
+
+  constructor(readonly source: WeightSource, private readonly dt: number, readonly spec: WeightMonitorSpec) {
+    this.everySteps = binSteps(spec.every, dt, 'every');
+    this.reset();
+  }
+
+  private bounds(): [number, number] {
+    const w = this.source.weight;
+    let lo = this.spec.low ?? this.source.bounds?.[0] ?? Infinity;
+    let hi = this.spec.high ?? this.source.bounds?.[1] ?? -Infinity;
+    if (this.spec.low === null && this.source.bounds === null) for (let k = 0; k < w.length; k++) lo = Math.min(lo, w[k]);
+    if (this.spec.high === null && this.source.bounds === null) for (let k = 0; k < w.length; k++) hi = Math.max(hi, w[k]);
+    if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
+    return hi > lo ? [lo, hi] : [lo - 0.5, hi + 0.5];
+  }
+
+  record(step: number): void {
+    if (step % this.everySteps !== 0) return;
+    const w = this.source.weight;
+    const bins = this.spec.bins;
+    const lo = this.edges[0], hi = this.edges[bins];
+    const counts = new Array<number>(bins).fill(0);
+    let sum = 0;
+    for (let k = 0; k < w.length; k++) {
+      const x = w[k];
+      sum += x;
+      const b = Math.floor(((x - lo) / (hi - lo)) * bins);
+      counts[b < 0 ? 0 : b >= bins ? bins - 1 : b]++;
+    }
+    this.t.push(step * this.dt);
+    this.mean.push(w.length > 0 ? sum / w.length : 0);
+    this.histogram.push(counts);
+  }
+
+  reset(): void {
+    this.t = [];
+    this.mean = [];
+    this.histogram = [];
+    this.chunkStart = 0;
+    const [lo, hi] = this.bounds();
+    this.edges = Array.from({ length: this.spec.bins + 1 }, (_, b) => lo + ((hi - lo) * b) / this.spec.bins);
+  }
+
+  private between(from: number): WeightResult {
+    const w = this.source.weight;
+    let min = Infinity, max = -Infinity;
+    for (let k = 0; k < w.length; k++) {
+      if (w[k] < min) min = w[k];
+      if (w[k] > max) max = w[k];
+    }
+    return {
+      synapses: w.length,
+      t: this.t.slice(from),
+      mean: this.mean.slice(from),
+      edges: this.edges.slice(),
+      histogram: this.histogram.slice(from).map((h) => h.slice()),
+      min: w.length > 0 ? min : 0,
+      max: w.length > 0 ? max : 0,
+    };
+  }
+
+  takeChunk(): WeightResult {
+    const chunk = this.between(this.chunkStart);
+    this.chunkStart = this.t.length;
+    return chunk;
+  }
+
+  snapshot(): Incremental<WeightResult> {
+    const value = this.between(0);
+    return { work: () => true, value };
+  }
+
+  result(): WeightResult {
+    return this.between(0);
+  }
+}
+
+/** What every monitor offers the network and the nodes. */
+export interface Monitor {
+  record(step: number, t: number): void;
+  reset(): void;
+  takeChunk(): object;
+  snapshot(): Incremental<object>;
+  result(): object;
 }

@@ -1,6 +1,6 @@
 /**
- * A population (Brian2: NeuronGroup) of N Izhikevich neurons sharing one parameter set.
- * State is struct-of-arrays (one Float64Array per variable) and the hot loop allocates nothing.
+ * A population (Brian2: NeuronGroup) of N Izhikevich neurons. State is struct-of-arrays (one
+ * Float64Array per variable) and the hot loops allocate nothing.
  *
  * Two forms of the model:
  *  - 2003 (Izhikevich, IEEE TNN 2003/2004): v' = k1 v^2 + k2 v + k3 - u + I,
@@ -14,13 +14,26 @@
  * Integration schemes (the update applied once per clock step dt, I held for the step):
  *  - izhikevich: published for 2003/2004; v first, then u from the new v (the MATLAB scripts of
  *    those papers); the default of the 2003 form;
+ *  - izhikevich-net: the half-step scheme of the published networks (2003 net.m, 2006 spnet):
+ *    v advances in two half-steps of dt/2 with u and I held, then u a full step from the new v;
+ *    a neuron with v >= vpeak after its update fires at the start of the next step, where its
+ *    spike is recorded and it is reset (docs/networks.md);
  *  - euler: forward Euler, both variables from the old state: the loop of the 2007 book (the
  *    listing of its Fig. 8.5); the default of the 2007 form;
  *  - rk4: classical Runge-Kutta of order 4.
+ *
+ * Any parameter may differ per neuron: a text such as `-65 + 15 * r^2` is an expression of the
+ * neuron's index i, the population size N and seeded uniform draws r, r2, ..., r9 that one
+ * neuron shares between all its parameters (net 2003 draws one r for both c and d). The draws
+ * come from the stream (run seed, population key, PARAMS, i) of lib/engine/rng.ts, in order:
+ * r is the first, r2 the second, ... Per-neuron values live in typed arrays; a population whose
+ * dynamics are uniform keeps the scalar fast path.
  */
+import { compileFormula, type CompiledFormula } from './expression';
+import { PURPOSE, seedState, nextUint32, uniformOf } from './rng';
 import { ConfigError, isBlank, oneOf, optionalNumber, toNumber } from './validate';
 
-export const SCHEMES = ['izhikevich', 'euler', 'rk4'] as const;
+export const SCHEMES = ['izhikevich', 'izhikevich-net', 'euler', 'rk4'] as const;
 export type Scheme = (typeof SCHEMES)[number];
 export const RECOVERY_LAWS = ['standard', 'accommodation'] as const;
 export type RecoveryLaw = (typeof RECOVERY_LAWS)[number];
@@ -65,7 +78,25 @@ export type NeuronParams = Params2003 | Params2007;
 export interface NeuronSpec {
   size: number;
   scheme: Scheme;
+  /** the parameters; a per-neuron one is NaN here and its expression is in perNeuron */
   params: NeuronParams;
+  /** per-neuron parameters: name -> expression of i, N, r, r2, ... (empty when all are uniform) */
+  perNeuron: Record<string, CompiledFormula>;
+}
+
+/** Variables of a per-neuron parameter expression. */
+export const NEURON_VARIABLES = ['i', 'N', 'r', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9'] as const;
+
+/** Numeric parameters of each form (the ones that may differ per neuron). */
+export const NUMERIC_PARAMETERS: Readonly<Record<Form, readonly string[]>> = {
+  '2003': ['a', 'b', 'c', 'd', 'v0', 'u0', 'k1', 'k2', 'k3', 'vpeak'],
+  '2007': ['C', 'k', 'vr', 'vt', 'vpeak', 'a', 'b', 'c', 'd', 'v0', 'u0', 'peakU', 'resetU', 'uMax', 'vb', 'bSwitchV', 'bAbove'],
+};
+
+/** A spec's parameter as people read it: its value, or its per-neuron expression. */
+export function parameterText(spec: NeuronSpec, name: string): string {
+  const formula = spec.perNeuron[name];
+  return formula ? formula.text : String((spec.params as unknown as Record<string, unknown>)[name]);
 }
 
 /** The fields a user may set, with the defaults of the 2003 form's tonic spiking neuron. */
@@ -80,93 +111,176 @@ export function normalizeNeuron(raw: RawNeuronConfig): NeuronSpec {
   const size = optionalNumber('size', raw.size, 1, { integer: true, min: 1, max: MAX_POPULATION });
   const form = oneOf('form', raw.form, FORMS, '2003');
   const scheme = oneOf('scheme', raw.scheme, SCHEMES, DEFAULT_SCHEME[form]);
-  return { size, scheme, params: form === '2003' ? normalize2003(raw) : normalize2007(raw) };
+  const perNeuron: Record<string, CompiledFormula> = {};
+  const read = new ParameterReader(raw, perNeuron);
+  const params = form === '2003' ? normalize2003(raw, read) : normalize2007(raw, read);
+  if (scheme === 'izhikevich-net' && params.form === '2003' && params.recovery !== 'standard') {
+    throw new ConfigError('scheme', scheme, 'is the half-step scheme of the published networks, for the standard recovery law; use izhikevich, euler or rk4 with the accommodation law');
+  }
+  return { size, scheme, params, perNeuron };
 }
 
-function normalize2003(raw: RawNeuronConfig): Params2003 {
-  const a = toNumber('a', raw.a);
-  const b = toNumber('b', raw.b);
-  const c = toNumber('c', raw.c);
-  const d = toNumber('d', raw.d);
-  const v0 = optionalNumber('v0', raw.v0, -65);
-  const vpeak = optionalNumber('vpeak', raw.vpeak, 30);
-  if (c >= vpeak) throw new ConfigError('c', raw.c, `must be below the spike peak vpeak = ${vpeak} mV, or the neuron would spike forever`);
+/** Reads numeric parameters: a number, or a per-neuron expression (recorded in `perNeuron`, NaN returned). */
+class ParameterReader {
+  constructor(private readonly raw: RawNeuronConfig, private readonly perNeuron: Record<string, CompiledFormula>) {}
+
+  number(field: string, rule: Parameters<typeof toNumber>[2] = {}): number {
+    const value = this.raw[field];
+    try {
+      return toNumber(field, value, rule);
+    } catch (e) {
+      const formula = this.formula(field, value);
+      if (!formula) throw e;
+      this.perNeuron[field] = formula;
+      return NaN;
+    }
+  }
+
+  optional(field: string, fallback: number, rule: Parameters<typeof toNumber>[2] = {}): number {
+    return isBlank(this.raw[field]) ? fallback : this.number(field, rule);
+  }
+
+  /** A per-neuron expression, when the text is one (it uses i, N or r...); null otherwise. */
+  private formula(field: string, value: unknown): CompiledFormula | null {
+    if (typeof value !== 'string' || !/[A-Za-z]/.test(value) || !/\b(i|N|r[2-9]?)\b/.test(value)) return null;
+    const formula = compileFormula(value, field, NEURON_VARIABLES);
+    if (formula.uses.size === 0) return null;
+    return formula;
+  }
+}
+
+function normalize2003(raw: RawNeuronConfig, read: ParameterReader): Params2003 {
+  const a = read.number('a');
+  const b = read.number('b');
+  const c = read.number('c');
+  const d = read.number('d');
+  const v0 = read.optional('v0', -65);
+  const vpeak = read.optional('vpeak', 30);
+  checkBelowPeak(c, vpeak, raw.c);
   return {
     form: '2003', a, b, c, d, v0,
-    u0: isBlank(raw.u0) ? defaultU0(b, v0) : toNumber('u0', raw.u0),
-    k1: optionalNumber('k1', raw.k1, 0.04),
-    k2: optionalNumber('k2', raw.k2, 5),
-    k3: optionalNumber('k3', raw.k3, 140),
+    u0: isBlank(raw.u0) ? defaultU0(b, v0) : read.number('u0'),
+    k1: read.optional('k1', 0.04),
+    k2: read.optional('k2', 5),
+    k3: read.optional('k3', 140),
     vpeak,
     recovery: oneOf('recovery', raw.recovery, RECOVERY_LAWS, 'standard'),
   };
 }
 
-function normalize2007(raw: RawNeuronConfig): Params2007 {
-  const vr = toNumber('vr', raw.vr);
-  const vpeak = toNumber('vpeak', raw.vpeak);
-  const c = toNumber('c', raw.c);
-  if (c >= vpeak) throw new ConfigError('c', raw.c, `must be below the spike peak vpeak = ${vpeak} mV`);
-  const vbRaw = raw.vb;
-  const switchRaw = raw.bSwitchV;
+function normalize2007(raw: RawNeuronConfig, read: ParameterReader): Params2007 {
+  const vr = read.number('vr');
+  const vpeak = read.number('vpeak');
+  const c = read.number('c');
+  checkBelowPeak(c, vpeak, raw.c);
   return {
     form: '2007',
-    C: toNumber('C', raw.C, { above: 0 }),
-    k: toNumber('k', raw.k),
+    C: read.number('C', { above: 0 }),
+    k: read.number('k'),
     vr,
-    vt: toNumber('vt', raw.vt),
+    vt: read.number('vt'),
     vpeak,
-    a: toNumber('a', raw.a),
-    b: toNumber('b', raw.b),
+    a: read.number('a'),
+    b: read.number('b'),
     c,
-    d: toNumber('d', raw.d),
-    v0: optionalNumber('v0', raw.v0, vr),
-    u0: optionalNumber('u0', raw.u0, 0),
-    peakU: optionalNumber('peakU', raw.peakU, 0),
-    resetU: optionalNumber('resetU', raw.resetU, 0),
-    uMax: optionalNumber('uMax', raw.uMax, Infinity),
-    vb: isBlank(vbRaw) ? null : toNumber('vb', vbRaw),
-    bSwitchV: isBlank(switchRaw) ? null : toNumber('bSwitchV', switchRaw),
-    bAbove: optionalNumber('bAbove', raw.bAbove, 0),
+    d: read.number('d'),
+    v0: isBlank(raw.v0) ? vr : read.number('v0'),
+    u0: read.optional('u0', 0),
+    peakU: read.optional('peakU', 0),
+    resetU: read.optional('resetU', 0),
+    uMax: read.optional('uMax', Infinity),
+    vb: isBlank(raw.vb) ? null : read.number('vb'),
+    bSwitchV: isBlank(raw.bSwitchV) ? null : read.number('bSwitchV'),
+    bAbove: read.optional('bAbove', 0),
   };
 }
 
+/** c must be below the peak (NaN, a per-neuron value, is checked per neuron when the population is built). */
+function checkBelowPeak(c: number, vpeak: number, raw: unknown, neuron?: number): void {
+  if (c >= vpeak) {
+    throw new ConfigError('c', neuron === undefined ? raw : c, `must be below the spike peak vpeak = ${vpeak} mV${neuron === undefined ? '' : ` (neuron ${neuron})`}, or the neuron would spike forever`);
+  }
+}
 
 /** The default u0 = b * v0, refused when the product overflows (huge b or v0). */
-function defaultU0(b: number, v0: number): number {
+function defaultU0(b: number, v0: number, neuron?: number): number {
   const product = b * v0;
-  if (!Number.isFinite(product)) throw new ConfigError('u0', `b·v0 = ${b}·${v0}`, 'defaults to b·v0, which is not a finite number here; give u0 explicitly');
+  if (Number.isNaN(product) && (Number.isNaN(b) || Number.isNaN(v0)) && neuron === undefined) return NaN; // per neuron
+  if (!Number.isFinite(product)) {
+    throw new ConfigError('u0', `b·v0 = ${b}·${v0}`, `defaults to b·v0, which is not a finite number here${neuron === undefined ? '' : ` (neuron ${neuron})`}; give u0 explicitly`);
+  }
   return product;
 }
 
 /** Bytes of state held per neuron (v, u, last spike step, spike buffer). */
 export const BYTES_PER_NEURON = 8 + 8 + 8 + 4;
 
-export class NeuronGroup {
+/** Parameters the update loops read (per neuron arrays when any of them differs per neuron). */
+const DYNAMICS_2003 = ['a', 'b', 'c', 'd', 'k1', 'k2', 'k3', 'vpeak'] as const;
+
+/** Bytes a population holds: the state, per-neuron parameters, and the pending spikes of the half-step scheme. */
+export function neuronBytes(spec: NeuronSpec): number {
+  const perNeuron = Object.keys(spec.perNeuron).length;
+  const dynamics = perNeuron > 0 ? NUMERIC_PARAMETERS[spec.params.form].length : 0;
+  return spec.size * (BYTES_PER_NEURON + 8 * dynamics + (spec.scheme === 'izhikevich-net' ? 4 : 0));
+}
+
+/** Where a population's per-neuron draws come from: the run seed and the population's stream key. */
+export interface PopulationRandom {
+  seed: number;
+  key: number;
+}
+
+/** Anything that emits spikes step by step: a population of neurons or a spike generator. */
+export interface SpikingGroup {
+  readonly size: number;
+  /** indices of the neurons that spiked in the current step: spikeIndices[0 .. spikeCount) */
+  readonly spikeIndices: Int32Array;
+  spikeCount: number;
+  /** spikes since the last reset */
+  totalSpikes: number;
+  /**
+   * Steps between a spike's crossing and its recording: 0 when a spike is recorded in the step
+   * it happens, 1 for the half-step scheme (crossing in step k - 1, recorded at the start of k).
+   * A synapse of delay d delivers at (recording step - lag + d).
+   */
+  readonly lag: number;
+}
+
+export class NeuronGroup implements SpikingGroup {
   readonly size: number;
   readonly v: Float64Array;
   readonly u: Float64Array;
   /** step index of each neuron's last spike, -1 if none */
   readonly lastSpikeStep: Float64Array;
-  /** indices of the neurons that spiked in the last step: spikeIndices[0 .. spikeCount) */
   readonly spikeIndices: Int32Array;
   spikeCount = 0;
-  /** spikes of all neurons since the last reset */
   totalSpikes = 0;
   /** the input of the last step: a value shared by all plus an optional per-neuron part */
   inputShared = 0;
   inputPerNeuron: Float64Array | null = null;
+  /** the half-step scheme: neurons that reached the peak in the last update, firing at the next step */
+  private pending: Int32Array | null = null;
+  private pendingCount = 0;
   private spec: NeuronSpec;
   private model: Model;
+  /** per-neuron values of every parameter, when any differs per neuron (else null) */
+  private values: Map<string, Float64Array> | null = null;
+  /** the general path of per-neuron populations: parameters of the current neuron, and a model reading them */
+  private scratch: NeuronParams;
+  private scratchModel: Model;
 
-  constructor(spec: NeuronSpec) {
-    this.spec = spec;
-    this.model = modelOf(spec.params);
+  constructor(spec: NeuronSpec, private readonly random: PopulationRandom = { seed: 1, key: 0 }) {
     this.size = spec.size;
     this.v = new Float64Array(spec.size);
     this.u = new Float64Array(spec.size);
     this.lastSpikeStep = new Float64Array(spec.size);
     this.spikeIndices = new Int32Array(spec.size);
+    this.spec = spec;
+    this.model = modelOf(spec.params);
+    this.scratch = { ...spec.params };
+    this.scratchModel = modelOf(this.scratch);
+    this.values = this.materialize(spec);
     this.reset();
   }
 
@@ -178,27 +292,121 @@ export class NeuronGroup {
     return this.spec.scheme;
   }
 
-  /** The value a state monitor shows for v in the step of a spike (the published figures draw the peak). */
-  get peakValue(): number {
-    return this.spec.params.vpeak;
+  get lag(): number {
+    return this.spec.scheme === 'izhikevich-net' ? 1 : 0;
+  }
+
+  /** Spikes are found at the start of a step (half-step scheme) rather than after the update. */
+  get firesAtStart(): boolean {
+    return this.spec.scheme === 'izhikevich-net';
+  }
+
+  /** The value a state monitor shows for v: the peak in the step of a spike, as the published figures draw it. */
+  displayV(i: number, step: number): number {
+    const peak = this.valueOf('vpeak', i);
+    if (this.firesAtStart) return this.v[i] >= peak ? peak : this.v[i];
+    return this.lastSpikeStep[i] === step ? peak : this.v[i];
+  }
+
+  /** A parameter's value for neuron i. */
+  valueOf(name: string, i: number): number {
+    const values = this.values?.get(name);
+    return values ? values[i] : (this.spec.params as unknown as Record<string, number>)[name];
   }
 
   /** Back to v0, u0 with no spikes. */
   reset(): void {
-    this.v.fill(this.spec.params.v0);
-    this.u.fill(this.spec.params.u0);
+    const p = this.spec.params;
+    const values = this.values;
+    if (values) {
+      this.v.set(values.get('v0')!);
+      this.u.set(values.get('u0')!);
+    } else {
+      this.v.fill(p.v0);
+      this.u.fill(p.u0);
+    }
     this.lastSpikeStep.fill(-1);
     this.spikeCount = 0;
     this.totalSpikes = 0;
     this.inputShared = 0;
     this.inputPerNeuron = null;
+    this.findPending();
   }
 
   /** New parameters (same size), taking effect from the next step; the state is kept. */
   setSpec(spec: NeuronSpec): void {
     if (spec.size !== this.size) throw new ConfigError('size', spec.size, `cannot change while the network exists (it is ${this.size}); redeploy or reset the clock`);
+    const values = this.materialize(spec); // may refuse the spec: nothing changed yet
     this.spec = spec;
     this.model = modelOf(spec.params);
+    this.scratch = { ...spec.params };
+    this.scratchModel = modelOf(this.scratch);
+    this.values = values;
+    this.findPending();
+  }
+
+  /**
+   * Per-neuron values of every numeric parameter when any is per neuron: expressions evaluated
+   * with the neuron's draws, uniform ones repeated, defaults derived per neuron (u0 = b·v0 in
+   * the 2003 form, v0 = vr in the 2007 form), each checked like a uniform value.
+   */
+  private materialize(spec: NeuronSpec): Map<string, Float64Array> | null {
+    const formulas = Object.entries(spec.perNeuron);
+    if (formulas.length === 0) return null;
+    const n = spec.size;
+    const p = spec.params as unknown as Record<string, number | null | string>;
+    const names = NUMERIC_PARAMETERS[spec.params.form];
+    const values = new Map(names.map((name) => [name, new Float64Array(n)]));
+    let draws = 0;
+    for (const [, f] of formulas) for (const name of f.uses) if (name.startsWith('r')) draws = Math.max(draws, name === 'r' ? 1 : Number(name.slice(1)));
+    const state = new Uint32Array(4);
+    const scope: Record<string, number> = { i: 0, N: n };
+    for (let i = 0; i < n; i++) {
+      scope.i = i;
+      if (draws > 0) {
+        seedState(state, 0, [this.random.seed, this.random.key, PURPOSE.params, i]);
+        for (let k = 1; k <= draws; k++) scope[k === 1 ? 'r' : `r${k}`] = uniformOf(nextUint32(state, 0));
+      }
+      for (const name of names) {
+        const formula = spec.perNeuron[name];
+        const raw = p[name];
+        let x: number;
+        if (formula) {
+          x = formula.evaluate(scope);
+          if (name === 'C' && !(x > 0)) throw new ConfigError('C', x, `must be greater than 0 (neuron ${i}, from ${formula.text})`);
+        } else if (raw === null) x = NaN; // an optional rule that is off (vb, bSwitchV)
+        else x = raw as number;
+        values.get(name)![i] = x;
+      }
+      const at = (name: string) => values.get(name)![i];
+      if (spec.params.form === '2003') {
+        if (!spec.perNeuron.u0 && Number.isNaN(p.u0 as number)) values.get('u0')![i] = defaultU0(at('b'), at('v0'), i);
+      } else if (!spec.perNeuron.v0 && Number.isNaN(p.v0 as number)) {
+        values.get('v0')![i] = at('vr');
+      }
+      checkBelowPeak(at('c'), at('vpeak'), at('c'), i);
+    }
+    return values;
+  }
+
+  /** The half-step scheme: which neurons are at or above the peak, to fire at the start of the next step. */
+  private findPending(): void {
+    if (!this.firesAtStart) {
+      this.pending = null;
+      return;
+    }
+    if (!this.pending) this.pending = new Int32Array(this.size);
+    let count = 0;
+    for (let i = 0; i < this.size; i++) if (this.reached(i)) this.pending[count++] = i;
+    this.pendingCount = count;
+  }
+
+  private reached(i: number): boolean {
+    return this.values ? this.v[i] >= this.values.get('vpeak')![i] + this.peakShift(i) : this.model.reached(this.v[i], this.u[i]);
+  }
+
+  private peakShift(i: number): number {
+    return this.spec.params.form === '2007' ? this.values!.get('peakU')![i] * this.u[i] : 0;
   }
 
   /** Input current seen by neuron i in the last step. */
@@ -207,22 +415,61 @@ export class NeuronGroup {
   }
 
   /**
-   * Advances every neuron by one step of dt at grid step `step` with input
-   * I_i = shared + perNeuron[i]. Records spikes into spikeIndices/spikeCount.
+   * One whole step: the spikes due at its start (half-step scheme), then the update with input
+   * I_i = shared + perNeuron[i]. A Network calls the two halves as separate phases.
    */
   step(step: number, dt: number, shared: number, perNeuron: Float64Array | null): void {
+    this.fire(step);
+    this.integrate(step, dt, shared, perNeuron);
+  }
+
+  /**
+   * The start of step `step`, half-step scheme: the neurons that reached the peak in the last
+   * update spike now (recorded at this step) and are reset. Other schemes find spikes in
+   * integrate(); here they only forget the last step's.
+   */
+  fire(step: number): void {
+    if (!this.firesAtStart) {
+      this.spikeCount = 0;
+      return;
+    }
+    const pending = this.pending!;
+    const spikes = this.spikeIndices, last = this.lastSpikeStep;
+    const V = this.v, U = this.u;
+    const count = this.pendingCount;
+    const values = this.values;
+    for (let s = 0; s < count; s++) {
+      const i = pending[s];
+      spikes[s] = i;
+      last[i] = step;
+      const model = values ? this.load(i) : this.model;
+      const u = U[i];
+      V[i] = model.resetV(u);
+      U[i] = model.resetU(u);
+    }
+    this.spikeCount = count;
+    this.totalSpikes += count;
+    this.pendingCount = 0;
+  }
+
+  /** Advances every neuron by dt with input I_i = shared + perNeuron[i] and finds the spikes (or, half-step scheme, who fires next). */
+  integrate(step: number, dt: number, shared: number, perNeuron: Float64Array | null): void {
     this.inputShared = shared;
     this.inputPerNeuron = perNeuron;
     const p = this.spec.params;
+    let sum: number;
     if (p.form === '2003' && p.recovery === 'standard' && this.spec.scheme === 'izhikevich') {
-      this.stepPublished(p, step, dt, shared, perNeuron);
+      sum = this.values ? this.stepPublishedPerNeuron(step, dt, shared, perNeuron) : this.stepPublished(p, step, dt, shared, perNeuron);
+    } else if (p.form === '2003' && this.spec.scheme === 'izhikevich-net') {
+      sum = this.values ? this.stepHalvesPerNeuron(dt, shared, perNeuron) : this.stepHalves(p, dt, shared, perNeuron);
     } else {
-      this.stepGeneral(step, dt, shared, perNeuron);
+      sum = this.stepGeneral(step, dt, shared, perNeuron);
     }
+    if (!Number.isFinite(sum)) this.checkFinite(step);
   }
 
   /** The published 2003/2004 update, in exactly the order of the MATLAB scripts. The fast path. */
-  private stepPublished(p: Params2003, step: number, dt: number, shared: number, perNeuron: Float64Array | null): void {
+  private stepPublished(p: Params2003, step: number, dt: number, shared: number, perNeuron: Float64Array | null): number {
     const V = this.v, U = this.u, last = this.lastSpikeStep, spikes = this.spikeIndices;
     const { k1, k2, k3, b, c, d, vpeak } = p;
     const dta = dt * p.a; // MATLAB evaluates tau*a*(b*V-u) as (tau*a)*(b*V-u)
@@ -264,30 +511,112 @@ export class NeuronGroup {
     }
     this.spikeCount = count;
     this.totalSpikes += count;
-    if (!Number.isFinite(sum)) this.checkFinite(step);
+    return sum;
   }
 
-  /** Throws a NonFiniteStateError for the first neuron whose v or u is not a finite number. */
-  private checkFinite(step: number): void {
-    for (let i = 0; i < this.size; i++) {
-      if (!Number.isFinite(this.v[i]) || !Number.isFinite(this.u[i])) throw new NonFiniteStateError(i, step, this.v[i], this.u[i]);
-    }
-  }
-
-  /** Every other combination of form, recovery law and scheme. */
-  private stepGeneral(step: number, dt: number, shared: number, perNeuron: Float64Array | null): void {
+  /** The published update with per-neuron parameters (heterogeneous populations). */
+  private stepPublishedPerNeuron(step: number, dt: number, shared: number, perNeuron: Float64Array | null): number {
     const V = this.v, U = this.u, last = this.lastSpikeStep, spikes = this.spikeIndices;
-    const scheme = this.spec.scheme;
-    const model = this.model;
+    const values = this.values!;
+    const A = values.get('a')!, B = values.get('b')!, C = values.get('c')!, D = values.get('d')!;
+    const K1 = values.get('k1')!, K2 = values.get('k2')!, K3 = values.get('k3')!, PEAK = values.get('vpeak')!;
     const n = this.size;
     let count = 0;
     let sum = 0;
     for (let i = 0; i < n; i++) {
+      let v = V[i];
+      let u = U[i];
+      const I = perNeuron === null ? shared : shared + perNeuron[i];
+      v = v + dt * (K1[i] * (v * v) + K2[i] * v + K3[i] - u + I);
+      u = u + dt * A[i] * (B[i] * v - u);
+      if (v > PEAK[i]) {
+        v = C[i];
+        u = u + D[i];
+        spikes[count++] = i;
+        last[i] = step;
+      }
+      V[i] = v;
+      U[i] = u;
+      sum += v + u;
+    }
+    this.spikeCount = count;
+    this.totalSpikes += count;
+    return sum;
+  }
+
+  /** The half-step scheme of the published networks, uniform parameters: the networks' fast path. */
+  private stepHalves(p: Params2003, dt: number, shared: number, perNeuron: Float64Array | null): number {
+    const V = this.v, U = this.u, pending = this.pending!;
+    const { k1, k2, k3, b, vpeak } = p;
+    const h = dt / 2;
+    const dta = dt * p.a;
+    const n = this.size;
+    let count = 0;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      let v = V[i];
+      let u = U[i];
+      const I = perNeuron === null ? shared : shared + perNeuron[i];
+      v = v + h * (k1 * (v * v) + k2 * v + k3 - u + I);
+      v = v + h * (k1 * (v * v) + k2 * v + k3 - u + I);
+      u = u + dta * (b * v - u);
+      if (v >= vpeak) pending[count++] = i;
+      V[i] = v;
+      U[i] = u;
+      sum += v + u;
+    }
+    this.pendingCount = count;
+    return sum;
+  }
+
+  /** The half-step scheme with per-neuron parameters (net 2003's heterogeneous populations). */
+  private stepHalvesPerNeuron(dt: number, shared: number, perNeuron: Float64Array | null): number {
+    const V = this.v, U = this.u, pending = this.pending!;
+    const values = this.values!;
+    const A = values.get('a')!, B = values.get('b')!;
+    const K1 = values.get('k1')!, K2 = values.get('k2')!, K3 = values.get('k3')!, PEAK = values.get('vpeak')!;
+    const h = dt / 2;
+    const n = this.size;
+    let count = 0;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      let v = V[i];
+      let u = U[i];
+      const I = perNeuron === null ? shared : shared + perNeuron[i];
+      const k1 = K1[i], k2 = K2[i], k3 = K3[i];
+      v = v + h * (k1 * (v * v) + k2 * v + k3 - u + I);
+      v = v + h * (k1 * (v * v) + k2 * v + k3 - u + I);
+      u = u + dt * A[i] * (B[i] * v - u);
+      if (v >= PEAK[i]) pending[count++] = i;
+      V[i] = v;
+      U[i] = u;
+      sum += v + u;
+    }
+    this.pendingCount = count;
+    return sum;
+  }
+
+  /** Every other combination of form, recovery law, scheme and per-neuron parameters. */
+  private stepGeneral(step: number, dt: number, shared: number, perNeuron: Float64Array | null): number {
+    const V = this.v, U = this.u, last = this.lastSpikeStep, spikes = this.spikeIndices;
+    const scheme = this.spec.scheme;
+    const n = this.size;
+    const values = this.values;
+    const halves = scheme === 'izhikevich-net';
+    const h = dt / 2;
+    let count = 0;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const model = values ? this.load(i) : this.model;
       const I = perNeuron === null ? shared : shared + perNeuron[i];
       let v = V[i];
       let u = U[i];
       if (scheme === 'izhikevich') {
         v = model.eulerV(v, u, I, dt);
+        u = model.eulerU(v, u, dt);
+      } else if (halves) {
+        v = model.eulerV(v, u, I, h);
+        v = model.eulerV(v, u, I, h);
         u = model.eulerU(v, u, dt);
       } else if (scheme === 'euler') {
         const vNew = model.eulerV(v, u, I, dt);
@@ -302,7 +631,9 @@ export class NeuronGroup {
         u = u + (dt / 6) * (k1u + 2 * k2u + 2 * k3u + k4u);
         if (v !== v) v = Infinity; // a blow-up inside the step is a spike, not a NaN
       }
-      if (model.crossed(v, u)) {
+      if (halves) {
+        if (model.reached(v, u)) this.pending![count++] = i;
+      } else if (model.crossed(v, u)) {
         v = model.resetV(u);
         u = model.resetU(u);
         spikes[count++] = i;
@@ -312,9 +643,30 @@ export class NeuronGroup {
       U[i] = u;
       sum += v + u;
     }
-    this.spikeCount = count;
-    this.totalSpikes += count;
-    if (!Number.isFinite(sum)) this.checkFinite(step);
+    if (halves) {
+      this.pendingCount = count;
+    } else {
+      this.spikeCount = count;
+      this.totalSpikes += count;
+    }
+    return sum;
+  }
+
+  /** The model with neuron i's parameters (per-neuron populations): one scratch copy, rewritten per neuron. */
+  private load(i: number): Model {
+    const p = this.scratch as unknown as Record<string, unknown>;
+    for (const [name, array] of this.values!) {
+      const x = array[i];
+      p[name] = (name === 'vb' || name === 'bSwitchV') && Number.isNaN(x) ? null : x;
+    }
+    return this.scratchModel;
+  }
+
+  /** Throws a NonFiniteStateError for the first neuron whose v or u is not a finite number. */
+  private checkFinite(step: number): void {
+    for (let i = 0; i < this.size; i++) {
+      if (!Number.isFinite(this.v[i]) || !Number.isFinite(this.u[i])) throw new NonFiniteStateError(i, step, this.v[i], this.u[i]);
+    }
   }
 }
 
@@ -339,7 +691,10 @@ interface Model {
   du(v: number, u: number): number;
   eulerV(v: number, u: number, I: number, dt: number): number;
   eulerU(v: number, u: number, dt: number): number;
+  /** spike detection after a single-step update */
   crossed(v: number, u: number): boolean;
+  /** the half-step scheme's test: at or above the peak */
+  reached(v: number, u: number): boolean;
   resetV(u: number): number;
   resetU(u: number): number;
 }
@@ -364,6 +719,9 @@ class Model2003 implements Model {
   }
   crossed(v: number): boolean {
     return v > this.p.vpeak;
+  }
+  reached(v: number): boolean {
+    return v >= this.p.vpeak;
   }
   resetV(): number {
     return this.p.c;
@@ -405,6 +763,9 @@ class Model2007 implements Model {
   }
   crossed(v: number, u: number): boolean {
     return v >= this.p.vpeak + this.p.peakU * u;
+  }
+  reached(v: number, u: number): boolean {
+    return this.crossed(v, u);
   }
   resetV(u: number): number {
     return this.p.c + this.p.resetU * u;

@@ -34,6 +34,8 @@ export interface ClockSettings {
   interval: number;
   /** start a run when the flow is deployed */
   startOnDeploy: boolean;
+  /** the run seed every random stream of the network is addressed by (lib/engine/rng.ts) */
+  seed: number;
 }
 
 /** Wall ms between real-time chunks by default: 25 updates a second for live charts. */
@@ -53,6 +55,7 @@ export function normalizeClock(raw: Record<string, unknown>): ClockSettings {
     speed: optionalNumber('speed', raw.speed, 1, { above: 0, max: 10000 }),
     interval: optionalNumber('interval', raw.interval, DEFAULT_INTERVAL, { min: 10, max: 10000 }),
     startOnDeploy: toBoolean('startOnDeploy', raw.startOnDeploy, false),
+    seed: optionalNumber('seed', raw.seed, 1, { integer: true, min: 0, max: 4294967295 }),
   };
 }
 

@@ -7,10 +7,15 @@
  * window onset <= t <= offset instead.
  */
 import { compileExpression, type CompiledExpression } from './expression';
-import { Random } from './rng';
+import { PURPOSE, Stream, StreamBank, streamKey } from './rng';
 import { ConfigError, isBlank, oneOf, optionalNumber, toNumber, toNumberList } from './validate';
 
-export const SOURCE_KINDS = ['constant', 'step', 'pulses', 'ramp', 'sine', 'noise', 'table', 'expression'] as const;
+/**
+ * `noise` gives every target neuron its own Gaussian value each step; `random-neuron` gives one
+ * neuron of each target population, chosen at random each step, the amplitude (the thalamic
+ * input of Izhikevich's 2006 network). Both draw from the streams of lib/engine/rng.ts.
+ */
+export const SOURCE_KINDS = ['constant', 'step', 'pulses', 'ramp', 'sine', 'noise', 'random-neuron', 'table', 'expression'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 export const EDGES = ['open', 'closed'] as const;
 export type Edges = (typeof EDGES)[number];
@@ -25,19 +30,29 @@ export type SourceSpec =
   | { kind: 'pulses'; amplitude: number; baseline: number; onsets: number[]; start: number; period: number; count: number; width: number; edges: Edges }
   | { kind: 'ramp'; slope: number; baseline: number; onset: number; offset: number; edges: Edges }
   | { kind: 'sine'; amplitude: number; frequency: number; phase: number; baseline: number; onset: number; offset: number; edges: Edges }
-  | { kind: 'noise'; mean: number; std: number; seed: number }
+  | { kind: 'noise'; mean: number; std: number; seed: number | null }
+  | { kind: 'random-neuron'; amplitude: number; seed: number | null }
   | { kind: 'table'; points: Array<[number, number]>; interpolation: (typeof INTERPOLATIONS)[number] }
   | { kind: 'expression'; expression: string };
 
 /** The runtime form of a source. */
 export interface CurrentSource {
   readonly spec: SourceSpec;
-  /** true when every target neuron receives its own value (noise) */
+  /** true when every target neuron receives its own value (noise, random-neuron) */
   readonly perNeuron: boolean;
   /** the value shared by all targets at time t (ms); 0 for per-neuron sources */
   value(t: number): number;
-  /** adds this source's per-neuron values at time t to out (only when perNeuron) */
-  addTo(out: Float64Array, t: number): void;
+  /**
+   * Adds this source's per-neuron values at time t to `out`, the input of the target population
+   * whose stream key is `target` (only when perNeuron). Called once per target and step.
+   */
+  addTo(out: Float64Array, t: number, target: number): void;
+}
+
+/** Where a source's random numbers come from: the run seed and the source node's stream key. */
+export interface SourceRandom {
+  seed: number;
+  key: number;
 }
 
 
@@ -87,14 +102,21 @@ export function normalizeSource(raw: Record<string, unknown>): SourceSpec {
         kind,
         mean: optionalNumber('mean', raw.mean, 0),
         std: toNumber('std', raw.std, { min: 0 }),
-        seed: optionalNumber('seed', raw.seed, 1, { integer: true, min: 0, max: 4294967295 }),
+        seed: seedOf(raw.seed),
       };
+    case 'random-neuron':
+      return { kind, amplitude: toNumber('amplitude', raw.amplitude), seed: seedOf(raw.seed) };
     case 'table':
       return { kind, points: toTable(raw.table), interpolation: oneOf('interpolation', raw.interpolation, INTERPOLATIONS, 'linear') };
     case 'expression':
       compileExpression(raw.expression); // validate now, compile per runtime source
       return { kind, expression: String(raw.expression).trim() };
   }
+}
+
+/** A node's seed: a whole number from 0 to 2^32 - 1, or null when blank (the node's id keys its streams). */
+export function seedOf(raw: unknown, field = 'seed'): number | null {
+  return isBlank(raw) ? null : toNumber(field, raw, { integer: true, min: 0, max: 4294967295 });
 }
 
 /**
@@ -131,8 +153,14 @@ function inWindow(t: number, onset: number, offset: number, edges: Edges): boole
   return edges === 'open' ? onset < t && t < offset : onset <= t && t <= offset;
 }
 
-/** Builds the runtime form of a validated source (noise gets a fresh generator from its seed). */
-export function createSource(spec: SourceSpec): CurrentSource {
+/**
+ * Builds the runtime form of a validated source. Random kinds start their streams afresh:
+ * noise draws from one stream per target neuron, (seed, key, NOISE, target, i); random-neuron
+ * from one per target population, (seed, key, PICK, target).
+ */
+export function createSource(spec: SourceSpec, random: SourceRandom = { seed: 1, key: 0 }): CurrentSource {
+  // a source with a seed of its own draws the same numbers wherever it is (copies of a node too)
+  const key = 'seed' in spec && spec.seed !== null ? streamKey('', spec.seed) : random.key;
   const shared = (value: (t: number) => number): CurrentSource => ({ spec, perNeuron: false, value, addTo: () => undefined });
   switch (spec.kind) {
     case 'constant':
@@ -156,13 +184,29 @@ export function createSource(spec: SourceSpec): CurrentSource {
       return shared((t) => compiled.evaluate(t));
     }
     case 'noise': {
-      const random = new Random(spec.seed);
+      const banks = new Map<number, StreamBank>();
+      const { mean, std } = spec;
       return {
         spec,
         perNeuron: true,
         value: () => 0,
-        addTo(out: Float64Array) {
-          for (let i = 0; i < out.length; i++) out[i] += spec.mean + spec.std * random.gaussian();
+        addTo(out: Float64Array, _t: number, target: number) {
+          let bank = banks.get(target);
+          if (!bank) banks.set(target, (bank = new StreamBank(out.length, [random.seed, key, PURPOSE.noise, target])));
+          for (let i = 0; i < out.length; i++) out[i] += mean + std * bank.gaussian(i);
+        },
+      };
+    }
+    case 'random-neuron': {
+      const streams = new Map<number, Stream>();
+      return {
+        spec,
+        perNeuron: true,
+        value: () => 0,
+        addTo(out: Float64Array, _t: number, target: number) {
+          let stream = streams.get(target);
+          if (!stream) streams.set(target, (stream = new Stream([random.seed, key, PURPOSE.pick, target])));
+          out[stream.below(out.length)] += spec.amplitude;
         },
       };
     }
@@ -243,6 +287,7 @@ export function sourceExpression(spec: SourceSpec): string {
     case 'expression':
       return spec.expression;
     case 'noise':
+    case 'random-neuron':
       throw new ConfigError('kind', spec.kind, 'has no expression form (it is random)');
   }
 }

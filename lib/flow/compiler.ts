@@ -3,29 +3,39 @@
  * The clock node, the headless runner and the tests all use it, so a flow means the same
  * thing everywhere.
  *
- * Simulation wires are the first output of a clock, a current source or a neuron:
- *   clock -> source | neuron      the clock drives them
- *   source -> neuron              the source's current flows into the neuron
- *   neuron -> spike/state monitor the monitor records the neuron
+ * Simulation wires are the first output of a clock, a current source, a neuron, a spike
+ * generator or a synapse:
+ *   clock -> source | neuron | generator   the clock drives them
+ *   source -> neuron                       the source's current flows into the neuron
+ *   neuron | generator -> synapse          the synapse's presynaptic side
+ *   synapse -> neuron                      the synapse's target
+ *   neuron | generator -> spike/rate monitor, neuron -> state monitor, synapse -> weight monitor
  * A clock's network is every simulation node connected to it by such wires (in either
  * direction), so one wire from the clock to the first source is enough. Other outputs
  * (the clock's run events, a neuron's spike events, monitor data) are ordinary messages.
  */
 import { checkMemory, DEFAULT_LIVE_WINDOW_MS, DEFAULT_MEMORY_BUDGET_MB } from '../engine/budget';
+import { normalizeGenerator } from '../engine/generators';
 import { normalizeMonitorOutput } from './monitor-output';
-import { normalizeSpikeMonitor, normalizeStateMonitor } from '../engine/monitors';
+import { binSteps, normalizeRateMonitor, normalizeSpikeMonitor, normalizeStateMonitor, normalizeWeightMonitor } from '../engine/monitors';
 import { normalizeNeuron, type NeuronSpec } from '../engine/neuron';
 import type { NetworkDescription } from '../engine/network';
+import { streamKey } from '../engine/rng';
 import { normalizeClock, type ClockSettings } from '../engine/simulation';
-import { normalizeSource } from '../engine/sources';
+import { normalizeSource, seedOf } from '../engine/sources';
+import { checkSynapse, normalizeSynapse, sidesOf } from '../engine/synapses';
 import { ConfigError, oneOf } from '../engine/validate';
 
 export const NODE_TYPES = {
   clock: 'izh-clock',
   source: 'izh-source',
   neuron: 'izh-neuron',
+  generator: 'izh-spike-generator',
+  synapse: 'izh-synapse',
   spikeMonitor: 'izh-spike-monitor',
   stateMonitor: 'izh-state-monitor',
+  rateMonitor: 'izh-rate-monitor',
+  weightMonitor: 'izh-weight-monitor',
 } as const;
 const SIMULATION_TYPES = new Set<string>(Object.values(NODE_TYPES));
 
@@ -33,8 +43,12 @@ const KIND_NAMES: Record<string, string> = {
   [NODE_TYPES.clock]: 'clock',
   [NODE_TYPES.source]: 'current source',
   [NODE_TYPES.neuron]: 'neuron',
+  [NODE_TYPES.generator]: 'spike generator',
+  [NODE_TYPES.synapse]: 'synapse',
   [NODE_TYPES.spikeMonitor]: 'spike monitor',
   [NODE_TYPES.stateMonitor]: 'state monitor',
+  [NODE_TYPES.rateMonitor]: 'rate monitor',
+  [NODE_TYPES.weightMonitor]: 'weight monitor',
 };
 
 /** A node as it appears in a flow file (and in Node-RED's runtime config). */
@@ -53,10 +67,21 @@ export type Patches = (id: string) => Record<string, unknown> | undefined;
 
 /** Which targets each simulation output may drive. */
 const ALLOWED_TARGETS: Record<string, string[]> = {
-  [NODE_TYPES.clock]: [NODE_TYPES.source, NODE_TYPES.neuron],
+  [NODE_TYPES.clock]: [NODE_TYPES.source, NODE_TYPES.neuron, NODE_TYPES.generator],
   [NODE_TYPES.source]: [NODE_TYPES.neuron],
-  [NODE_TYPES.neuron]: [NODE_TYPES.spikeMonitor, NODE_TYPES.stateMonitor],
+  [NODE_TYPES.neuron]: [NODE_TYPES.synapse, NODE_TYPES.spikeMonitor, NODE_TYPES.stateMonitor, NODE_TYPES.rateMonitor],
+  [NODE_TYPES.generator]: [NODE_TYPES.synapse, NODE_TYPES.spikeMonitor, NODE_TYPES.rateMonitor],
+  [NODE_TYPES.synapse]: [NODE_TYPES.neuron, NODE_TYPES.weightMonitor],
 };
+
+/** Why a wire between two simulation nodes means nothing, and what to do instead. */
+function wrongWire(from: FlowNode, to: FlowNode): string {
+  const base = `cannot lead from a ${KIND_NAMES[from.type]} to a ${KIND_NAMES[to.type]}`;
+  if (from.type === NODE_TYPES.neuron && to.type === NODE_TYPES.neuron) return `${base}: put a synapse node between them (neuron -> synapse -> neuron)`;
+  if (from.type === NODE_TYPES.generator && to.type === NODE_TYPES.neuron) return `${base}: spikes reach neurons through a synapse node (generator -> synapse -> neuron)`;
+  if (to.type === NODE_TYPES.stateMonitor) return `${base}: a state monitor records a neuron`;
+  return base;
+}
 
 /** `neuron "RS"` or `neuron 1a2b3c`: how errors name a node. */
 export function labelOf(node: FlowNode): string {
@@ -171,9 +196,7 @@ export function compileNetwork(nodes: readonly FlowNode[], clockId: string, patc
   const ids = component(graph, clockId);
   const members = new Map([...ids].map((id) => [id, graph.byId.get(id)!]));
   for (const { from, to } of graph.invalid) {
-    if (ids.has(from.id)) {
-      throw new ConfigError('wires', labelOf(to), `cannot lead from a ${KIND_NAMES[from.type]} to a ${KIND_NAMES[to.type]}${from.type === NODE_TYPES.neuron && to.type === NODE_TYPES.neuron ? ' (synapses between neurons are not supported yet)' : ''}`, labelOf(from));
-    }
+    if (ids.has(from.id)) throw new ConfigError('wires', labelOf(to), wrongWire(from, to), labelOf(from));
   }
   const otherClock = [...members.values()].find((n) => n.type === NODE_TYPES.clock && n.id !== clockId);
   if (otherClock) throw new ConfigError('wires', labelOf(otherClock), 'connect this clock\'s network to another clock; a network has exactly one clock', labelOf(clockNode));
@@ -181,29 +204,52 @@ export function compileNetwork(nodes: readonly FlowNode[], clockId: string, patc
   const settings = withNode(clockNode, () => normalizeClock({ ...clockNode, ...patches(clockId) }));
   const of = (type: string) => [...members.values()].filter((n) => n.type === type);
   const neurons = of(NODE_TYPES.neuron);
+  const generators = of(NODE_TYPES.generator);
+  // every node's streams: from its own seed when it has one, else from its id (lib/engine/rng.ts)
+  const keyOf = (n: FlowNode) => withNode(n, () => streamKey(n.id, seedOf(n.seed)));
   const description: NetworkDescription = {
     dt: settings.dt,
-    populations: neurons.map((n) => ({ id: n.id, name: n.name || n.id, spec: neuronSpecOf(n, patches(n.id)) })),
-    sources: of(NODE_TYPES.source).map((n) => ({
-      id: n.id,
-      name: n.name || n.id,
-      spec: withNode(n, () => normalizeSource({ ...n, ...patches(n.id) })),
-      targets: graph.out.get(n.id)!,
-    })),
+    seed: settings.seed,
+    populations: neurons.map((n) => ({ id: n.id, name: n.name || n.id, spec: neuronSpecOf(n, patches(n.id)), key: keyOf(n) })),
+    generators: generators.map((n) => ({ id: n.id, name: n.name || n.id, spec: withNode(n, () => normalizeGenerator({ ...n, ...patches(n.id) })), key: keyOf(n) })),
+    sources: of(NODE_TYPES.source).map((n) => {
+      const spec = withNode(n, () => normalizeSource({ ...n, ...patches(n.id) }));
+      return { id: n.id, name: n.name || n.id, spec, targets: graph.out.get(n.id)!, key: keyOf(n) };
+    }),
+    projections: [],
     spikeMonitors: [],
     stateMonitors: [],
+    rateMonitors: [],
+    weightMonitors: [],
   };
+  const sizeOf = (id: string) => description.populations.find((p) => p.id === id)?.spec.size ?? description.generators!.find((g) => g.id === id)!.spec.size;
+  /** The one simulation node wired into `node` among `types`, or a ConfigError saying what is expected. */
+  const oneInput = (node: FlowNode, types: string[], what: string): string => {
+    const inputs = graph.in.get(node.id)!.filter((id) => types.includes(graph.byId.get(id)!.type));
+    if (inputs.length !== 1) throw new ConfigError('wires', inputs.length, `must come from exactly one ${what}`, labelOf(node));
+    return inputs[0];
+  };
+  for (const n of of(NODE_TYPES.synapse)) {
+    const pre = oneInput(n, [NODE_TYPES.neuron, NODE_TYPES.generator], 'neuron or spike generator (its presynaptic side)');
+    const posts = graph.out.get(n.id)!.filter((id) => graph.byId.get(id)!.type === NODE_TYPES.neuron);
+    if (posts.length !== 1) throw new ConfigError('wires', posts.length, 'must lead to exactly one neuron (its target); use one synapse node per target', labelOf(n));
+    const spec = withNode(n, () => normalizeSynapse({ ...n, ...patches(n.id) }));
+    withNode(n, () => checkSynapse(spec, sidesOf(spec, sizeOf(pre), sizeOf(posts[0]), pre === posts[0], settings.dt)));
+    description.projections!.push({ id: n.id, name: n.name || n.id, pre, post: posts[0], spec, key: keyOf(n) });
+  }
   const populationOf = (monitor: FlowNode): string => {
     const sources = graph.in.get(monitor.id)!;
     if (sources.length !== 1) {
-      throw new ConfigError('wires', sources.length, 'must come from exactly one neuron (use one monitor per neuron)', labelOf(monitor));
+      const what = monitor.type === NODE_TYPES.stateMonitor ? 'neuron' : monitor.type === NODE_TYPES.weightMonitor ? 'synapse' : 'neuron or spike generator';
+      throw new ConfigError('wires', sources.length, `must come from exactly one ${what} (use one monitor per ${what})`, labelOf(monitor));
     }
     return sources[0];
   };
   // open-ended runs keep only a window of what the monitors record, so they stay bounded
   const windowOf = (window: number | null) => window ?? (settings.duration === Infinity ? DEFAULT_LIVE_WINDOW_MS : null);
+  const monitorTypes = [NODE_TYPES.spikeMonitor, NODE_TYPES.stateMonitor, NODE_TYPES.rateMonitor, NODE_TYPES.weightMonitor];
   // display settings (live, format, chartPoints, svg) are part of a valid network too
-  for (const m of [...of(NODE_TYPES.spikeMonitor), ...of(NODE_TYPES.stateMonitor)]) withNode(m, () => normalizeMonitorOutput(m));
+  for (const m of monitorTypes.flatMap(of)) withNode(m, () => normalizeMonitorOutput(m));
   for (const m of of(NODE_TYPES.spikeMonitor)) {
     const spec = withNode(m, () => normalizeSpikeMonitor({ ...m, ...patches(m.id) }));
     description.spikeMonitors.push({ id: m.id, name: m.name || m.id, population: populationOf(m), spec: { ...spec, window: windowOf(spec.window) } });
@@ -215,10 +261,20 @@ export function compileNetwork(nodes: readonly FlowNode[], clockId: string, patc
   for (const m of of(NODE_TYPES.stateMonitor)) {
     const population = populationOf(m);
     const spec = withNode(m, () => normalizeStateMonitor({ ...m, ...patches(m.id) }));
-    const size = description.populations.find((p) => p.id === population)!.spec.size;
+    const size = sizeOf(population);
     const outside = spec.indices?.find((i) => i >= size);
     if (outside !== undefined) throw new ConfigError('indices', outside, `must be below the size of the neuron it records (${size})`, labelOf(m));
     description.stateMonitors.push({ id: m.id, name: m.name || m.id, population, spec: { ...spec, window: windowOf(spec.window ?? null) } });
+  }
+  for (const m of of(NODE_TYPES.rateMonitor)) {
+    const spec = withNode(m, () => normalizeRateMonitor({ ...m, ...patches(m.id) }));
+    withNode(m, () => binSteps(spec.bin, settings.dt));
+    description.rateMonitors!.push({ id: m.id, name: m.name || m.id, population: populationOf(m), spec: { ...spec, window: windowOf(spec.window) } });
+  }
+  for (const m of of(NODE_TYPES.weightMonitor)) {
+    const spec = withNode(m, () => normalizeWeightMonitor({ ...m, ...patches(m.id) }));
+    withNode(m, () => binSteps(spec.every, settings.dt, 'every'));
+    description.weightMonitors!.push({ id: m.id, name: m.name || m.id, projection: populationOf(m), spec });
   }
   const labelFor = (id: string) => {
     const node = members.get(id) ?? (id.endsWith(EVENT_MONITOR_SUFFIX) ? members.get(id.slice(0, -EVENT_MONITOR_SUFFIX.length)) : undefined);

@@ -50,6 +50,7 @@ export function describeInput(input: Record<string, unknown>): string {
 /** The scheme of a book preset in the words of its example's comment. */
 const SCHEME_WORDS: Record<Preset['scheme'], string> = {
   izhikevich: 'izhikevich (v first, then u from the new v)',
+  'izhikevich-net': 'izhikevich-net (two half-steps of v, then u from the new v; spikes fire at the start of the next step)',
   euler: 'euler, the book\'s own loop (Fig. 8.5 listing: both v and u from the old state)',
   rk4: 'rk4',
 };
