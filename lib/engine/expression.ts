@@ -4,7 +4,8 @@
  *
  * User text never reaches the host: the expression is parsed into a tree, every node of the
  * tree is checked against a small grammar (numbers, `t`, constants, operators, conditionals and
- * a list of pure math functions), and only then compiled. Assignments, function definitions,
+ * a list of pure math functions), and only then compiled, into a small program that a loop runs
+ * without recursion (so chains such as `t+t+...+t` are safe however deep their tree). Assignments, function definitions,
  * property access, objects, strings and functions that reach the parser or the unit system
  * (`import`, `createUnit`, `evaluate`, `parse`, ...) are refused before anything runs.
  */
@@ -34,17 +35,23 @@ const ALLOWED_NODE_TYPES = new Set([
   'ConstantNode', 'SymbolNode', 'OperatorNode', 'ParenthesisNode', 'FunctionNode', 'ConditionalNode', 'RelationalNode',
 ]);
 
-/** Deepest nesting an expression may have; deeper trees would exhaust the stack while being checked. */
-const MAX_DEPTH = 200;
+/**
+ * Deepest nesting of parentheses, brackets and braces (function calls included) an expression
+ * may have. mathjs parses each level through some twenty-five nested calls, and chains such as
+ * `---t` or `t^t^t` recurse too, so deeper text would exhaust the stack inside the parser; the
+ * nesting is measured on the text, before parsing. At 100 levels plus the longest chain that
+ * fits in 2000 characters, the parser leaves more than 3000 frames of the stack unused.
+ */
+const MAX_DEPTH = 100;
 
-/** Depth of a tree, found without recursion; stops counting beyond MAX_DEPTH. */
-function depthOf(root: MathNode): number {
+/** Deepest nesting of (), [] and {} in a text. */
+function nestingOf(text: string): number {
+  let depth = 0;
   let deepest = 0;
-  const stack: Array<[MathNode, number]> = [[root, 1]];
-  while (stack.length > 0 && deepest <= MAX_DEPTH) {
-    const [node, depth] = stack.pop()!;
-    deepest = Math.max(deepest, depth);
-    node.forEach((child: MathNode) => stack.push([child, depth + 1]));
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) deepest = Math.max(deepest, ++depth); // ( [ {
+    else if ((c === 41 || c === 93 || c === 125) && depth > 0) depth--; // ) ] }
   }
   return deepest;
 }
@@ -55,8 +62,22 @@ export interface CompiledExpression {
   evaluate(t: number): number;
 }
 
-function check(node: MathNode, text: string, field: string): void {
-  node.traverse((n: MathNode, _path: string, parent: MathNode | null) => {
+/** The children of a node, in mathjs's order (a function's name comes before its arguments). */
+function childrenOf(node: MathNode): MathNode[] {
+  const children: MathNode[] = [];
+  node.forEach((child: MathNode) => children.push(child));
+  return children;
+}
+
+/**
+ * Checks every node of the tree against the grammar, in the order mathjs's traverse() visits
+ * them (so the first offence is the one reported), with an explicit stack: a flat chain such as
+ * `t+t+...+t` or `--...-t` makes a tree as deep as the text is long.
+ */
+function check(root: MathNode, text: string, field: string): void {
+  const pending: Array<[MathNode, MathNode | null]> = [[root, null]];
+  while (pending.length > 0) {
+    const [n, parent] = pending.pop()!;
     if (!ALLOWED_NODE_TYPES.has(n.type)) {
       throw new ConfigError(field, text, `may only use numbers, t, operators, ?: and math functions; ${describe(n)} is not allowed`);
     }
@@ -78,7 +99,172 @@ function check(node: MathNode, text: string, field: string): void {
         throw new ConfigError(field, text, `uses the unknown symbol "${name}" (the only variable is t, in ms)`);
       }
     }
-  });
+    const children = childrenOf(n);
+    for (let i = children.length - 1; i >= 0; i--) pending.push([children[i], n]);
+  }
+}
+
+/**
+ * A checked tree compiled to a flat program for a stack machine, so that evaluating it uses no
+ * recursion however deep the tree is. It does what mathjs's own compile() does for these node
+ * types, with the same functions of the same mathjs instance.
+ */
+const PUSH = 0; // pushes value
+const TIME = 1; // pushes t
+const CALL = 2; // pops argc arguments, pushes fn(...arguments)
+const UNLESS = 3; // pops a condition and jumps to `to` when it is false (a ?: conditional)
+const JUMP = 4; // jumps to `to`
+/** pops rhs and lhs of one link of a chain such as a < b <= c: if fn(lhs, rhs) holds, pushes rhs back; otherwise pushes false and jumps to `to` */
+const COMPARE = 5;
+const TRUE = 6; // the whole chain held: its last operand on the stack becomes true
+
+type MathFunction = (...args: unknown[]) => unknown;
+
+/** One instruction; every instruction has the same shape, which keeps the loop that runs them fast. */
+class Instruction {
+  constructor(
+    readonly op: number,
+    readonly value: unknown = undefined,
+    readonly fn: MathFunction = noFunction,
+    readonly argc = 0,
+    public to = -1,
+  ) {}
+}
+const noFunction: MathFunction = () => undefined;
+
+function mathFunction(name: string): MathFunction {
+  const fn = Object.prototype.hasOwnProperty.call(EXTRA_FUNCTIONS, name) ? EXTRA_FUNCTIONS[name] : (math as unknown as Record<string, unknown>)[name];
+  if (typeof fn !== 'function') throw new Error(`no function ${name}`);
+  return fn as MathFunction;
+}
+
+function compileTree(root: MathNode): Instruction[] {
+  const program: Instruction[] = [];
+  const tasks: Array<MathNode | (() => void)> = [root];
+  while (tasks.length > 0) {
+    const task = tasks.pop()!;
+    if (typeof task === 'function') {
+      task();
+      continue;
+    }
+    const node = task as unknown as Record<string, any>;
+    switch (task.type) {
+      case 'ConstantNode':
+        program.push(new Instruction(PUSH, node.value));
+        break;
+      case 'SymbolNode':
+        program.push(node.name === VARIABLE ? new Instruction(TIME) : new Instruction(PUSH, (math as unknown as Record<string, unknown>)[node.name]));
+        break;
+      case 'ParenthesisNode':
+        tasks.push(node.content);
+        break;
+      case 'OperatorNode':
+      case 'FunctionNode': {
+        const args = node.args as MathNode[];
+        const call = new Instruction(CALL, undefined, mathFunction(task.type === 'OperatorNode' ? node.fn : node.fn.name), args.length);
+        tasks.push(() => program.push(call));
+        for (let i = args.length - 1; i >= 0; i--) tasks.push(args[i]);
+        break;
+      }
+      case 'ConditionalNode': {
+        // condition; unless -> else; true branch; jump -> end; else: false branch; end:
+        const unless = new Instruction(UNLESS);
+        const jump = new Instruction(JUMP);
+        tasks.push(() => (jump.to = program.length));
+        tasks.push(node.falseExpr);
+        tasks.push(() => {
+          program.push(jump);
+          unless.to = program.length;
+        });
+        tasks.push(node.trueExpr);
+        tasks.push(() => program.push(unless));
+        tasks.push(node.condition);
+        break;
+      }
+      case 'RelationalNode': {
+        // p0; p1; compare -> end; p2; compare -> end; ...; true; end:
+        const params = node.params as MathNode[];
+        const links: Instruction[] = [];
+        tasks.push(() => {
+          program.push(new Instruction(TRUE));
+          for (const link of links) link.to = program.length;
+        });
+        for (let i = params.length - 1; i >= 1; i--) {
+          const link = new Instruction(COMPARE, undefined, mathFunction(node.conditionals[i - 1]));
+          links.push(link);
+          tasks.push(() => program.push(link));
+          tasks.push(params[i]);
+        }
+        tasks.push(params[0]);
+        break;
+      }
+      default:
+        throw new Error(`cannot compile a ${task.type}`); // check() lets no other node through
+    }
+  }
+  return program;
+}
+
+/** What a ?: conditional takes for true, as mathjs decides it. */
+function testCondition(condition: unknown): boolean {
+  if (typeof condition === 'number' || typeof condition === 'boolean' || typeof condition === 'string') return !!condition;
+  if (condition) {
+    if (math.isBigNumber(condition)) return !condition.isZero();
+    if (math.isComplex(condition)) return !!(condition.re || condition.im);
+    if (math.isUnit(condition)) return !!(condition as unknown as { value: unknown }).value;
+  }
+  if (condition === null || condition === undefined) return false;
+  throw new TypeError(`Unsupported type of condition "${math.typeOf(condition)}"`);
+}
+
+/** Runs a program at time t. */
+function execute(program: readonly Instruction[], t: number, stack: unknown[]): unknown {
+  let top = -1;
+  for (let pc = 0; pc < program.length; ) {
+    const ins = program[pc++];
+    switch (ins.op) {
+      case PUSH:
+        stack[++top] = ins.value;
+        break;
+      case TIME:
+        stack[++top] = t;
+        break;
+      case CALL: {
+        const fn = ins.fn;
+        const argc = ins.argc;
+        if (argc === 1) stack[top] = fn(stack[top]);
+        else if (argc === 2) {
+          top--;
+          stack[top] = fn(stack[top], stack[top + 1]);
+        } else {
+          const args = stack.slice(top + 1 - argc, top + 1);
+          top -= argc;
+          stack[++top] = fn(...args);
+        }
+        break;
+      }
+      case UNLESS:
+        if (!testCondition(stack[top--])) pc = ins.to;
+        break;
+      case JUMP:
+        pc = ins.to;
+        break;
+      case COMPARE: {
+        const fn = ins.fn;
+        const rhs = stack[top--];
+        if (fn(stack[top], rhs)) stack[top] = rhs;
+        else {
+          stack[top] = false;
+          pc = ins.to;
+        }
+        break;
+      }
+      case TRUE:
+        stack[top] = true;
+        break;
+    }
+  }
+  return stack[0];
 }
 
 function describe(n: MathNode): string {
@@ -100,30 +286,32 @@ export function compileExpression(raw: unknown, field = 'expression'): CompiledE
   if (typeof raw !== 'string' || raw.trim() === '') throw new ConfigError(field, raw, 'must be a non-empty expression of t');
   const text = raw.trim();
   if (text.length > 2000) throw new ConfigError(field, text, 'is too long (at most 2000 characters)');
+  const nesting = nestingOf(text);
+  if (nesting > MAX_DEPTH) throw new ConfigError(field, text, `is nested too deeply (${nesting} levels of parentheses, brackets or function calls; at most ${MAX_DEPTH} levels)`);
   let tree: MathNode;
   try {
     tree = math.parse(text);
   } catch (e) {
+    // the parser recurses for every level of parentheses and for chains such as ---t or t^t^t;
+    // within the limits above it has room to spare unless a caller already used most of the stack
+    if (e instanceof RangeError) throw new ConfigError(field, text, `is too complex to parse (${e.message}); use fewer levels of parentheses or shorter chains of operators`);
     throw new ConfigError(field, text, `does not parse: ${(e as Error).message}`);
   }
-  if (depthOf(tree) > MAX_DEPTH) throw new ConfigError(field, text, `is nested too deeply (at most ${MAX_DEPTH} levels)`);
-  let code: ReturnType<MathNode['compile']>;
+  let program: Instruction[];
   try {
     check(tree, text, field);
-    code = tree.compile();
+    program = compileTree(tree);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
-    // e.g. a RangeError from thousands of nested operators
-    throw new ConfigError(field, text, `is too complex to compile: ${(e as Error).message}`);
+    throw new ConfigError(field, text, `cannot be compiled: ${(e as Error).message}`);
   }
-  const scope = new Map<string, unknown>();
-  for (const [name, fn] of Object.entries(EXTRA_FUNCTIONS)) scope.set(name, fn);
+  const stack: unknown[] = [];
   const evaluate = (t: number): number => {
-    scope.set(VARIABLE, t);
     let value: unknown;
     try {
-      value = code.evaluate(scope);
+      value = execute(program, t, stack);
     } catch (e) {
+      stack.length = 0;
       throw new ConfigError(field, text, `fails at t = ${t} ms: ${(e as Error).message}`);
     }
     const number = typeof value === 'boolean' ? Number(value) : value;
