@@ -1,8 +1,9 @@
 /**
- * Expressions as long as the limit allows (2000 characters): deep nesting of parentheses is refused
- * with the nesting limit, before the parser could exhaust the stack; long flat chains such as a sum
- * of 1000 terms are not nesting, and are checked, compiled and evaluated without recursion
- * (issue 8, item 9). Evaluation does what mathjs's own compile() does.
+ * Expressions as long as the limit allows (2000 characters): deep nesting (parentheses, function
+ * calls, prefix operators such as --t) is refused with the nesting limit, before the parser could
+ * exhaust the stack; long flat chains such as a sum of 1000 terms are not nesting, and are checked,
+ * compiled and evaluated without recursion (issue 8, item 9). Evaluation does what mathjs's own
+ * compile() does.
  */
 import fc from 'fast-check';
 import { all, create } from 'mathjs';
@@ -39,16 +40,16 @@ const CHAINS: Array<[string, string, (t: number) => number]> = [
   ['a sum of 1000 terms', 't+'.repeat(999) + 't', (t) => repeat(999, (acc) => acc + t, t)],
   ['a difference of 1000 terms', 't-'.repeat(999) + 't', (t) => repeat(999, (acc) => acc - t, t)],
   ['a product of 1000 factors', '1.001*'.repeat(333) + 't', (t) => repeat(333, (acc) => 1.001 * acc, 1) * t],
-  ['1999 unary minuses', '-'.repeat(1999) + 't', (t) => -t],
-  ['999 unary minuses between 999 pluses', '-+'.repeat(999) + 't', (t) => -t],
+  ['a sum of 667 negated terms', '-t' + '+-t'.repeat(666), (t) => repeat(666, (acc) => acc + -t, -t)],
+  ['100 unary minuses', '-'.repeat(100) + 't', (t) => t],
+  ['50 parentheses around 50 signs', '('.repeat(50) + '-+'.repeat(25) + 't' + ')'.repeat(50), (t) => -t],
   ['499 chained conditionals', 't?t:'.repeat(499) + 't', (t) => t],
   ['a staircase of 200 conditionals', Array.from({ length: 200 }, (_, k) => `t<${k + 1}?${k}:`).join('') + '200', (t) => Math.min(200, Math.floor(t))],
   ['a tower of 1000 powers', 't^'.repeat(999) + 't', (t) => (t === 1 ? 1 : NaN)],
   ['1999 factorials', 't' + '!'.repeat(1999), (t) => (t === 1 ? 1 : NaN)],
   ['implicit multiplication of 999 factors', '1' + ' t'.repeat(999), (t) => (t === 1 ? 1 : NaN)],
-  ['499 nots', 'not '.repeat(499) + 't', (t) => (t === 0 ? 1 : 0)],
+  ['a chain of 200 ands and nots', 't' + ' and not t'.repeat(199), () => 0],
   ['a relational chain of 667 operands', 't<='.repeat(666) + 't', () => 1],
-  ['100 parentheses around 1798 minuses', '('.repeat(100) + '-'.repeat(1798) + 't' + ')'.repeat(100), (t) => t],
   ['100 parentheses around a sum of 900 terms', '('.repeat(100) + 't+'.repeat(899) + 't' + ')'.repeat(100), (t) => repeat(899, (acc) => acc + t, t)],
   ['100 parentheses around a tower of 900 powers', '('.repeat(100) + 't^'.repeat(899) + 't' + ')'.repeat(100), (t) => (t === 1 ? 1 : NaN)],
   ['100 parentheses around 449 conditionals', '('.repeat(100) + 't?t:'.repeat(449) + 't' + ')'.repeat(100), (t) => t],
@@ -78,10 +79,12 @@ describe('long flat chains are accepted and evaluate correctly', () => {
 });
 
 describe('deep nesting gets the nesting limit', () => {
-  it('takes 100 levels of parentheses and function calls', () => {
+  it('takes 100 levels of parentheses, function calls and signs', () => {
     expect(compileExpression('('.repeat(100) + 't' + ')'.repeat(100)).evaluate(4)).toBe(4);
     expect(compileExpression('abs('.repeat(100) + 't' + ')'.repeat(100)).evaluate(-4)).toBe(4);
     expect(compileExpression('-('.repeat(100) + 't' + ')'.repeat(100)).evaluate(4)).toBe(4);
+    expect(compileExpression('('.repeat(60) + '-'.repeat(40) + 't' + ')'.repeat(60)).evaluate(4)).toBe(4);
+    expect(compileExpression('1e-3 - -t - 2E+2 + -(+t)').evaluate(4)).toBe(1e-3 - -4 - 2e2 + -+4);
   });
 
   it.each([
@@ -91,11 +94,17 @@ describe('deep nesting gets the nesting limit', () => {
     ['250 function calls', 'sin('.repeat(250) + 't' + ')'.repeat(250), 250],
     ['300 brackets', '['.repeat(300) + 't' + ']'.repeat(300), 300],
     ['unbalanced parentheses', '('.repeat(500) + 't', 500],
+    ['1999 unary minuses', '-'.repeat(1999) + 't', 1999],
+    ['1998 signs', '-+'.repeat(999) + 't', 1998],
+    ['499 nots', 'not '.repeat(499) + 't', 499],
+    ['101 unary minuses', '-'.repeat(101) + 't', 101],
+    ['50 parentheses around 51 signs', '('.repeat(50) + '-'.repeat(51) + 't' + ')'.repeat(50), 101],
+    ['signs after a binary operator', 't*' + '-'.repeat(150) + 't', 150],
   ])('refuses %s with the nesting limit', (_what, text, levels) => {
     for (const frames of [0, 2000]) {
       const e = withStackInUse(frames, () => refusal(text));
       expect(e.field).toBe('expression');
-      expect(e.message).toMatch(new RegExp(`^expression is nested too deeply \\(${levels} levels of parentheses, brackets or function calls; at most 100 levels\\)`));
+      expect(e.message).toMatch(new RegExp(`^expression is nested too deeply \\(${levels} levels of parentheses, brackets, function calls and prefix operators such as -; at most 100\\)`));
     }
   });
 });

@@ -36,22 +36,73 @@ const ALLOWED_NODE_TYPES = new Set([
 ]);
 
 /**
- * Deepest nesting of parentheses, brackets and braces (function calls included) an expression
- * may have. mathjs parses each level through some twenty-five nested calls, and chains such as
- * `---t` or `t^t^t` recurse too, so deeper text would exhaust the stack inside the parser; the
- * nesting is measured on the text, before parsing. At 100 levels plus the longest chain that
- * fits in 2000 characters, the parser leaves more than 3000 frames of the stack unused.
+ * Deepest nesting an expression may have: parentheses, brackets and braces (function calls
+ * included), plus prefix operators in a row (`--t` is -(-t)). mathjs parses each level of
+ * parentheses through some twenty-five nested calls and each prefix operator through one more,
+ * so deeper text would exhaust the stack inside the parser; the nesting is therefore measured on
+ * the text, before parsing. Flat chains such as `t+t+...+t` are not nesting, however long. At
+ * 100 levels plus the longest chain that fits in 2000 characters (e.g. `t^t^...^t`, which the
+ * parser also recurses on), more than 3000 frames of the stack are left unused.
  */
 const MAX_DEPTH = 100;
 
-/** Deepest nesting of (), [] and {} in a text. */
+/** Words mathjs reads as binary operators: a + or - after them is a sign. */
+const WORD_OPERATORS = new Set(['and', 'or', 'xor', 'mod', 'to', 'in']);
+
+/**
+ * Deepest nesting of a text: the depth of (), [] and {}, plus the prefix operators (- + ~ not)
+ * in a row at that point. A light scan, not a parse: it only has to tell signs from binary
+ * operators, and numbers such as 1e-3 from subtractions.
+ */
 function nestingOf(text: string): number {
   let depth = 0;
+  let prefixes = 0;
   let deepest = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 40 || c === 91 || c === 123) deepest = Math.max(deepest, ++depth); // ( [ {
-    else if ((c === 41 || c === 93 || c === 125) && depth > 0) depth--; // ) ] }
+  let expectOperand = true; // at the start, after an opening bracket, a comma or a binary operator
+  const isWordStart = (c: string) => /[A-Za-z_$\u00C0-\uFFFF]/.test(c);
+  for (let i = 0; i < text.length; ) {
+    const c = text[i];
+    if (/\s/.test(c)) {
+      i++;
+    } else if (c === '(' || c === '[' || c === '{') {
+      deepest = Math.max(deepest, ++depth);
+      prefixes = 0;
+      expectOperand = true;
+      i++;
+    } else if (c === ')' || c === ']' || c === '}') {
+      if (depth > 0) depth--;
+      prefixes = 0;
+      expectOperand = false;
+      i++;
+    } else if (/[0-9.]/.test(c)) {
+      const number = /^(\d*\.?\d*)([eE][+-]?\d+)?/.exec(text.slice(i, i + 400))!;
+      i += Math.max(1, number[0].length);
+      prefixes = 0;
+      expectOperand = false;
+    } else if (isWordStart(c)) {
+      let j = i + 1;
+      while (j < text.length && (isWordStart(text[j]) || /[0-9]/.test(text[j]))) j++;
+      const word = text.slice(i, j);
+      i = j;
+      if (word === 'not' && expectOperand) {
+        deepest = Math.max(deepest, depth + ++prefixes);
+      } else if (WORD_OPERATORS.has(word) && !expectOperand) {
+        prefixes = 0;
+        expectOperand = true;
+      } else {
+        prefixes = 0;
+        expectOperand = false;
+      }
+    } else if ((c === '-' || c === '+' || c === '~') && expectOperand) {
+      deepest = Math.max(deepest, depth + ++prefixes);
+      i++;
+    } else if ((c === "'" || (c === '!' && text[i + 1] !== '=')) && !expectOperand) {
+      i++; // postfix: transpose, factorial
+    } else {
+      prefixes = 0;
+      expectOperand = true; // a binary operator, ?, :, a comma
+      i++;
+    }
   }
   return deepest;
 }
@@ -287,7 +338,7 @@ export function compileExpression(raw: unknown, field = 'expression'): CompiledE
   const text = raw.trim();
   if (text.length > 2000) throw new ConfigError(field, text, 'is too long (at most 2000 characters)');
   const nesting = nestingOf(text);
-  if (nesting > MAX_DEPTH) throw new ConfigError(field, text, `is nested too deeply (${nesting} levels of parentheses, brackets or function calls; at most ${MAX_DEPTH} levels)`);
+  if (nesting > MAX_DEPTH) throw new ConfigError(field, text, `is nested too deeply (${nesting} levels of parentheses, brackets, function calls and prefix operators such as -; at most ${MAX_DEPTH})`);
   let tree: MathNode;
   try {
     tree = math.parse(text);
