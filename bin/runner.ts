@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BUDGET_SETTING } from '../lib/engine/budget';
-import { clocksIn, compileNetwork, labelOf, NODE_TYPES, type FlowNode } from '../lib/flow/compiler';
+import { clocksIn, compileNetwork, flowGraph, labelOf, NODE_TYPES, type FlowNode } from '../lib/flow/compiler';
 import type { SpikeResult, StateResult } from '../lib/engine/monitors';
 import type { ClockSettings, RunEvent } from '../lib/engine/simulation';
 import { ConfigError, show } from '../lib/engine/validate';
@@ -121,9 +121,10 @@ export function checkFlow(nodes: unknown, options: RunOptions = {}): FlowClock[]
   checkEntries(nodes);
   const clocks = clocksIn(nodes);
   if (clocks.length === 0) throw new RunError('the flow has no (enabled) izh-clock node, so there is nothing to run', 2);
+  const graph = flowGraph(nodes); // once for all clocks
   return clocks.map((clock) => {
     try {
-      const { settings } = compileNetwork(nodes, clock.id, undefined, { memoryBudgetMB: options.memoryBudgetMB }).clock;
+      const { settings } = compileNetwork(graph, clock.id, undefined, { memoryBudgetMB: options.memoryBudgetMB }).clock;
       if (settings.duration === Infinity && options.timeoutMs === undefined) {
         throw new RunError(`${labelOf(clock)} runs until stopped (no duration); give a time limit (--timeout ms) or set a duration`, 2);
       }
@@ -304,7 +305,8 @@ export async function runFlow(input: FlowNode[], options: RunOptions = {}): Prom
     // a run with a duration that the limit cut short did not do what was asked: fail, with what it recorded
     const unfinished = report.clocks.filter((c) => c.stoppedBy === 'timeout' && Number.isFinite(c.duration));
     if (unfinished.length > 0) {
-      const which = unfinished.map((c) => `${labelOf(clocks.find((k) => k.node.id === c.id)!.node)} did not finish within --timeout (${options.timeoutMs} ms): stopped at t = ${c.t} ms of ${c.duration} ms`);
+      const byId = new Map(clocks.map((k) => [k.node.id, k.node]));
+      const which = unfinished.map((c) => `${labelOf(byId.get(c.id)!)} did not finish within --timeout (${options.timeoutMs} ms): stopped at t = ${c.t} ms of ${c.duration} ms`);
       throw new RunError(`${which.join('\n')}; what it recorded so far is written`, 1, report);
     }
     return report;
