@@ -4,11 +4,13 @@
  *
  *   izh-flow FLOW.json [--json OUT.json] [--csv DIR] [--timeout MS] [--memory-budget MB] [--quiet]
  *
- * Exit codes: 0 all runs finished; 1 a run failed or timed out; 2 bad arguments or an invalid flow.
+ * Exit codes: 0 all runs finished (or, for clocks without a duration, were stopped by --timeout);
+ * 1 a run failed, or a run with a duration did not finish within --timeout (what it recorded is
+ * still written); 2 bad arguments, unusable output paths or an invalid flow.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { RunError, runFlow, toCsv } from './runner';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { RunError, runFlow, toCsv, type ClockReport, type RunReport } from './runner';
 
 const USAGE = 'usage: izh-flow FLOW.json [--json OUT.json] [--csv DIR] [--timeout MS] [--memory-budget MB] [--quiet]';
 
@@ -45,15 +47,51 @@ function parseArgs(argv: string[]): Args {
   return args as Args;
 }
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  let nodes: unknown;
-  try {
-    nodes = JSON.parse(readFileSync(args.flow, 'utf8'));
-  } catch (e) {
-    throw new RunError(`cannot read the flow ${args.flow}: ${(e as Error).message}`, 2);
+/** The nearest directory at or above `path` that exists, and what is there. */
+function nearestExisting(path: string): { path: string; isDirectory: boolean } {
+  for (let p = path; ; p = dirname(p)) {
+    try {
+      return { path: p, isDirectory: statSync(p).isDirectory() };
+    } catch (e) {
+      // ENOTDIR: a file where a directory should be, further up
+      const code = (e as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || p === dirname(p)) throw e;
+    }
   }
-  const report = await runFlow(nodes as never, { timeoutMs: args.timeoutMs, memoryBudgetMB: args.memoryBudgetMB });
+}
+
+function writable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Output paths are checked before anything runs: a run must not end in an error about its output. */
+function checkOutputs(args: Args): void {
+  if (args.json !== undefined) {
+    const file = resolve(args.json);
+    const fail = (why: string) => new RunError(`cannot write --json ${args.json}: ${why}`, 2);
+    const dir = dirname(file);
+    const found = nearestExisting(dir);
+    if (!found.isDirectory) throw fail(`${found.path === dir ? dirname(args.json) : found.path} is not a directory`);
+    if (found.path !== dir) throw fail(`the directory ${dirname(args.json)} does not exist`);
+    if (!writable(dir)) throw fail(`the directory ${dirname(args.json)} is not writable`);
+    if (existsSync(file) && statSync(file).isDirectory()) throw fail('it is a directory');
+    if (existsSync(file) && !writable(file)) throw fail('the file is not writable');
+  }
+  if (args.csv !== undefined) {
+    const dir = resolve(args.csv);
+    const fail = (why: string) => new RunError(`cannot create --csv ${args.csv}: ${why}`, 2);
+    const found = nearestExisting(dir);
+    if (!found.isDirectory) throw fail(found.path === dir ? 'it is a file, not a directory' : `${found.path} is not a directory`);
+    if (!writable(found.path)) throw fail(`${found.path} is not writable`);
+  }
+}
+
+function write(args: Args, report: RunReport): void {
   const text = JSON.stringify(report);
   if (args.json) writeFileSync(args.json, text);
   if (args.csv) {
@@ -61,11 +99,51 @@ async function main(): Promise<void> {
     for (const { file, text: csv } of toCsv(report)) writeFileSync(join(args.csv, file), csv);
   }
   if (!args.json && !args.csv) process.stdout.write(`${text}\n`);
-  if (!args.quiet) {
-    for (const c of report.clocks) process.stderr.write(`${c.name}: ${c.event} at ${c.t} ms (${c.steps} steps, ${c.wallMs.toFixed(1)} ms wall)\n`);
-    for (const m of report.monitors) process.stderr.write(`${m.name}: ${m.type === 'spike' ? `${m.total} spikes` : `${m.t.length} samples`}\n`);
-  }
 }
+
+function summarise(args: Args, report: RunReport): void {
+  for (const c of report.clocks) {
+    if (c.stoppedBy === 'timeout' && !Number.isFinite(c.duration)) {
+      // the intended use of --timeout; said even with --quiet, as the run did not end by itself
+      process.stderr.write(`izh-flow: ${clockLabel(c)} runs until stopped: stopped by --timeout (${args.timeoutMs} ms) at t = ${c.t} ms\n`);
+    }
+  }
+  if (args.quiet) return;
+  for (const c of report.clocks) process.stderr.write(`${c.name}: ${c.event}${c.stoppedBy ? ` by the ${c.stoppedBy}` : ''} at ${c.t} ms (${c.steps} steps, ${c.wallMs.toFixed(1)} ms wall)\n`);
+  for (const m of report.monitors) process.stderr.write(`${m.name}: ${m.type === 'spike' ? `${m.total} spikes` : `${m.t.length} samples`}\n`);
+}
+
+function clockLabel(c: ClockReport): string {
+  return c.name !== c.id ? `clock ${JSON.stringify(c.name)}` : `clock ${c.id}`;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  checkOutputs(args);
+  let nodes: unknown;
+  try {
+    nodes = JSON.parse(readFileSync(args.flow, 'utf8'));
+  } catch (e) {
+    throw new RunError(`cannot read the flow ${args.flow}: ${(e as Error).message}`, 2);
+  }
+  let report: RunReport;
+  try {
+    report = await runFlow(nodes as never, { timeoutMs: args.timeoutMs, memoryBudgetMB: args.memoryBudgetMB });
+  } catch (e) {
+    // runs the time limit cut short: what they recorded is written all the same
+    if (e instanceof RunError && e.report) {
+      write(args, e.report);
+      summarise(args, e.report);
+    }
+    throw e;
+  }
+  write(args, report);
+  summarise(args, report);
+}
+
+// Ctrl+C or a kill: leave through process.exit, so the runner removes its temporary directory
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
 
 main().then(
   () => process.exit(0),

@@ -10,10 +10,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BUDGET_SETTING } from '../lib/engine/budget';
-import { clocksIn, compileNetwork, labelOf, NODE_TYPES, type FlowNode } from '../lib/flow/compiler';
+import { clocksIn, compileNetwork, flowGraph, labelOf, NODE_TYPES, type FlowNode } from '../lib/flow/compiler';
 import type { SpikeResult, StateResult } from '../lib/engine/monitors';
-import type { RunEvent } from '../lib/engine/simulation';
-import { ConfigError } from '../lib/engine/validate';
+import type { ClockSettings, RunEvent } from '../lib/engine/simulation';
+import { ConfigError, show } from '../lib/engine/validate';
 import type { Node } from '../nodes/api';
 import { RUN_EVENT } from '../nodes/izh-clock';
 import type { MonitorNode } from '../nodes/monitor';
@@ -24,6 +24,8 @@ export interface ClockReport {
   dt: number;
   duration: number;
   event: RunEvent['event'];
+  /** the run did not end by itself: the time limit (--timeout) stopped it */
+  stoppedBy?: 'timeout';
   t: number;
   steps: number;
   wallMs: number;
@@ -49,7 +51,12 @@ export interface RunOptions {
 
 /** A problem with the flow or the run, with the node it concerns in its message. */
 export class RunError extends Error {
-  constructor(message: string, readonly exitCode: number) {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    /** what was recorded anyway, e.g. by runs the time limit stopped before they finished */
+    readonly report?: RunReport,
+  ) {
     super(message);
     this.name = 'RunError';
   }
@@ -70,76 +77,188 @@ function isDashboardNode(node: FlowNode): boolean {
   return /^ui[-_]/.test(node.type);
 }
 
-/** Checks every clock's network before Node-RED starts, so a bad flow fails fast and clearly. */
-export function checkFlow(nodes: FlowNode[], options: RunOptions = {}): FlowNode[] {
+const article = (word: string) => (/^[aeiou]/i.test(word) ? 'an' : 'a');
+
+/** How an entry of a flow file is named in messages: `a debug node "out"`, `id "q"`. */
+function entryLabel(entry: Record<string, unknown>): string {
+  const name = typeof entry.name === 'string' && entry.name ? ` ${JSON.stringify(entry.name)}` : '';
+  if (typeof entry.type === 'string' && entry.type) return `${article(entry.type)} ${entry.type} node${name}`;
+  if (typeof entry.id === 'string' && entry.id) return `id ${JSON.stringify(entry.id)}`;
+  return `a node${name}`;
+}
+
+/**
+ * Checks that a flow file holds what Node-RED can deploy: an array of node objects, each with an
+ * id of its own and a type. The message names the entry (counted from 1) and what is wrong.
+ */
+export function checkEntries(nodes: unknown): asserts nodes is FlowNode[] {
   if (!Array.isArray(nodes)) throw new RunError('the flow file must hold a JSON array of nodes', 2);
+  const seen = new Map<string, number>();
+  nodes.forEach((entry: unknown, i) => {
+    const where = `entry ${i + 1} of the flow`;
+    if (entry === null) throw new RunError(`${where} is null, not a node object`, 2);
+    if (typeof entry !== 'object') throw new RunError(`${where} is ${article(typeof entry)} ${typeof entry} (${show(entry)}), not a node object`, 2);
+    if (Array.isArray(entry)) throw new RunError(`${where} is an array (${show(entry)}), not a node object`, 2);
+    const node = entry as Record<string, unknown>;
+    if (typeof node.id !== 'string' || node.id === '') throw new RunError(`${where} (${entryLabel(node)}) has no id (got ${show(node.id)})`, 2);
+    if (typeof node.type !== 'string' || node.type === '') throw new RunError(`${where} (${entryLabel(node)}) has no type (got ${show(node.type)})`, 2);
+    const first = seen.get(node.id);
+    if (first !== undefined) {
+      throw new RunError(`${where} (${entryLabel(node)}) has the id ${JSON.stringify(node.id)} of entry ${first + 1} (${labelOf(nodes[first] as FlowNode)}); ids must be unique`, 2);
+    }
+    seen.set(node.id, i);
+  });
+}
+
+/** A clock of the flow and its settings. */
+export interface FlowClock {
+  node: FlowNode;
+  settings: ClockSettings;
+}
+
+/** Checks every clock's network before Node-RED starts, so a bad flow fails fast and clearly. */
+export function checkFlow(nodes: unknown, options: RunOptions = {}): FlowClock[] {
+  checkEntries(nodes);
   const clocks = clocksIn(nodes);
   if (clocks.length === 0) throw new RunError('the flow has no (enabled) izh-clock node, so there is nothing to run', 2);
-  for (const clock of clocks) {
+  const graph = flowGraph(nodes); // once for all clocks
+  return clocks.map((clock) => {
     try {
-      const { settings } = compileNetwork(nodes, clock.id, undefined, { memoryBudgetMB: options.memoryBudgetMB }).clock;
+      const { settings } = compileNetwork(graph, clock.id, undefined, { memoryBudgetMB: options.memoryBudgetMB }).clock;
       if (settings.duration === Infinity && options.timeoutMs === undefined) {
         throw new RunError(`${labelOf(clock)} runs until stopped (no duration); give a time limit (--timeout ms) or set a duration`, 2);
       }
+      return { node: clock, settings };
     } catch (e) {
       if (e instanceof ConfigError) throw new RunError(e.nodeLabel ? e.message : `${labelOf(clock)}: ${e.message}`, 2);
       throw e;
     }
-  }
-  return clocks;
+  });
 }
 
-export async function runFlow(nodes: FlowNode[], options: RunOptions = {}): Promise<RunReport> {
-  const clocks = checkFlow(nodes, options);
+/** "no-such-node (nodes x, z), other (node y)": missing types with the nodes that use them, in flow order. */
+function describeMissingTypes(nodes: readonly FlowNode[], types: readonly string[]): string {
+  const missing = new Set(types);
+  const users = new Map<string, string[]>();
+  for (const node of nodes) {
+    if (!missing.has(node.type)) continue;
+    users.set(node.type, [...(users.get(node.type) ?? []), node.id]);
+  }
+  for (const type of types) if (!users.has(type)) users.set(type, []);
+  return [...users]
+    .map(([type, ids]) => {
+      if (ids.length === 0) return type;
+      const shown = ids.length > 5 ? `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more` : ids.join(', ');
+      return `${type} (node${ids.length === 1 ? '' : 's'} ${shown})`;
+    })
+    .join(', ');
+}
+
+/** The runtime-state event Node-RED emits instead of starting the flows (missing types or modules). */
+interface RuntimeEvent {
+  id?: string;
+  payload?: { error?: string; text?: string; types?: string[]; modules?: Array<{ module: string; error: string }> };
+}
+
+export async function runFlow(input: FlowNode[], options: RunOptions = {}): Promise<RunReport> {
+  const clocks = checkFlow(input, options);
+  const nodes: FlowNode[] = input;
   let RED: any;
   try {
     RED = require('node-red');
   } catch {
     throw new RunError('izh-flow needs Node-RED: run `npm install node-red` next to this package', 2);
   }
+  // Node-RED's user directory: a temporary directory of our own, removed on every way out
+  // (also when the process exits early, e.g. on Ctrl+C through process.exit)
   const userDir = mkdtempSync(join(tmpdir(), 'izh-flow-'));
-  // nodes outside any tab (as in an exported selection) go onto one tab of their own,
-  const tabs = new Set(nodes.filter((n) => n.type === 'tab').map((n) => n.id));
-  // and hand-written nodes without a position (Node-RED would take them for config nodes) get one
-  const kept: FlowNode[] = nodes
-    .filter((n) => !isDashboardNode(n))
-    .map((n) => (Array.isArray(n.wires) ? { x: 0, y: 0, ...n, z: typeof n.z === 'string' && tabs.has(n.z) ? n.z : 'izh-flow-tab' } : n));
-  if (kept.some((n) => n.z === 'izh-flow-tab')) kept.push({ id: 'izh-flow-tab', type: 'tab', label: 'izh-flow' });
-  writeFileSync(join(userDir, 'flows.json'), JSON.stringify(kept));
-  const errors: string[] = [];
-  RED.init({
-    userDir,
-    flowFile: 'flows.json',
-    nodesDir: [packageRoot()],
-    httpAdminRoot: false,
-    httpNodeRoot: false,
-    credentialSecret: false,
-    ...(options.memoryBudgetMB !== undefined ? { [BUDGET_SETTING]: options.memoryBudgetMB } : {}),
-    logging: {
-      console: { level: options.logLevel ?? 'fatal', metrics: false, audit: false },
-      collector: {
-        level: 'error',
-        metrics: false,
-        audit: false,
-        handler: () => (entry: { level: number; msg: unknown; type?: string; name?: string; id?: string }) => {
-          // our nodes name themselves in their messages; others are named by type
-          if (entry.level <= 20) errors.push(entry.type?.startsWith('izh-') ? String(entry.msg) : `${entry.type ?? 'node-red'}: ${String(entry.msg)}`);
-        },
-      },
-    },
-  });
-  const started = new Promise<void>((resolve) => RED.events.once('flows:started', () => resolve()));
-  await RED.start();
+  const removeUserDir = () => rmSync(userDir, { recursive: true, force: true });
+  process.on('exit', removeUserDir);
+  let initialised = false;
+  const cleanups: Array<() => void> = [];
   let timer: NodeJS.Timeout | undefined;
   try {
-    await started;
+    // nodes outside any tab (as in an exported selection) go onto one tab of their own,
+    const tabs = new Set(nodes.filter((n) => n.type === 'tab').map((n) => n.id));
+    // and hand-written nodes without a position (Node-RED would take them for config nodes) get one
+    const kept: FlowNode[] = nodes
+      .filter((n) => !isDashboardNode(n))
+      .map((n) => (Array.isArray(n.wires) ? { x: 0, y: 0, ...n, z: typeof n.z === 'string' && tabs.has(n.z) ? n.z : 'izh-flow-tab' } : n));
+    if (kept.some((n) => n.z === 'izh-flow-tab')) kept.push({ id: 'izh-flow-tab', type: 'tab', label: 'izh-flow' });
+    // an absolute path: a relative one Node-RED would look for in the current directory first
+    const flowFile = join(userDir, 'flows.json');
+    writeFileSync(flowFile, JSON.stringify(kept));
+    const errors: string[] = [];
+    RED.init({
+      userDir,
+      flowFile,
+      nodesDir: [packageRoot()],
+      httpAdminRoot: false,
+      httpNodeRoot: false,
+      credentialSecret: false,
+      ...(options.memoryBudgetMB !== undefined ? { [BUDGET_SETTING]: options.memoryBudgetMB } : {}),
+      logging: {
+        console: { level: options.logLevel ?? 'fatal', metrics: false, audit: false },
+        collector: {
+          level: 'error',
+          metrics: false,
+          audit: false,
+          handler: () => (entry: { level: number; msg: unknown; type?: string; name?: string; id?: string }) => {
+            // our nodes name themselves in their messages; others are named by type
+            if (entry.level <= 20) errors.push(entry.type?.startsWith('izh-') ? String(entry.msg) : `${entry.type ?? 'node-red'}: ${String(entry.msg)}`);
+          },
+        },
+      },
+    });
+    initialised = true;
+    let flowsStarted = false;
+
+    // Node-RED starts the flows after RED.start() resolves, or reports why it will not
+    const started = new Promise<void>((resolve, reject) => {
+      const onStarted = () => resolve();
+      const onRuntimeEvent = (event: RuntimeEvent) => {
+        const error = event?.id === 'runtime-state' ? event.payload?.error : undefined;
+        if (error === 'missing-types') {
+          const types = event.payload?.types ?? [];
+          reject(new RunError(`the flow uses node types that are not installed: ${describeMissingTypes(kept, types)}; install the modules that provide them in Node-RED, or remove those nodes`, 2));
+        } else if (error === 'missing-modules') {
+          const modules = (event.payload?.modules ?? []).map((m) => `${m.module} (${m.error})`).join(', ');
+          reject(new RunError(`the flow needs modules that could not be loaded: ${modules}`, 2));
+        } else if (error) {
+          reject(new RunError(`Node-RED did not start the flow: ${error}${event.payload?.text ? ` (${event.payload.text})` : ''}`, 1));
+        }
+      };
+      RED.events.once('flows:started', onStarted);
+      RED.events.on('runtime-event', onRuntimeEvent);
+      cleanups.push(() => {
+        RED.events.removeListener('flows:started', onStarted);
+        RED.events.removeListener('runtime-event', onRuntimeEvent);
+      });
+    });
+    // whatever else keeps the flows from starting or a run from ending: once nothing is left to
+    // do, fail instead of exiting quietly with nothing written
+    const stalled = new Promise<never>((_, reject) => {
+      const onIdle = () => reject(new RunError(`Node-RED has nothing left to do, but ${flowsStarted ? 'not every run ended' : 'the flow did not start'}${errors.length > 0 ? `:\n${errors.join('\n')}` : ''}`, 1));
+      process.once('beforeExit', onIdle);
+      cleanups.push(() => process.removeListener('beforeExit', onIdle));
+    });
+    stalled.catch(() => undefined);
+    await RED.start();
+    await Promise.race([started, stalled]);
+    flowsStarted = true;
+
+    const ended = new Map<string, RunEvent>();
+    const stoppedByLimit = new Set<string>();
     const outcomes = clocks.map(
-      (clock) =>
+      ({ node: clock }) =>
         new Promise<RunEvent>((resolve, reject) => {
           const node: Node | null = RED.nodes.getNode(clock.id);
           if (!node) return reject(new RunError(`${labelOf(clock)} was not created; see the errors above`, 1));
           node.on(RUN_EVENT, (event: RunEvent) => {
-            if (['finished', 'stopped', 'error'].includes(event.event)) resolve(event);
+            if (['finished', 'stopped', 'error'].includes(event.event)) {
+              ended.set(clock.id, event);
+              resolve(event);
+            }
           });
           node.receive({ payload: 'start' });
           // a clock that failed to build its network reports an error and never starts
@@ -148,26 +267,58 @@ export async function runFlow(nodes: FlowNode[], options: RunOptions = {}): Prom
           });
         }),
     );
+    // at the time limit every clock still running is stopped: its monitors deliver what they recorded
     const limit = new Promise<never>((_, reject) => {
-      if (options.timeoutMs !== undefined) {
-        timer = setTimeout(() => reject(new RunError(`the runs did not end within ${options.timeoutMs} ms`, 1)), options.timeoutMs);
-      }
+      if (options.timeoutMs === undefined) return;
+      const timeoutMs = options.timeoutMs;
+      timer = setTimeout(() => {
+        for (const { node: clock } of clocks) {
+          if (ended.has(clock.id)) continue;
+          stoppedByLimit.add(clock.id);
+          RED.nodes.getNode(clock.id)?.receive({ payload: 'stop' });
+        }
+        // a stop takes effect at once (between two slices of a run); allow for a busy machine
+        timer = setTimeout(() => reject(new RunError(`the runs did not stop within ${timeoutMs} ms of the time limit`, 1)), Math.max(5000, timeoutMs));
+      }, timeoutMs);
     });
-    const events = await Promise.race([Promise.all(outcomes), limit]);
+    limit.catch(() => undefined);
+    const events = await Promise.race([Promise.all(outcomes), limit, stalled]);
     const failed = events.find((e) => e.event === 'error');
     if (failed || errors.length > 0) throw new RunError(errors.join('\n') || `a run failed: ${failed?.error}`, 1);
-    return {
-      clocks: clocks.map((clock, i) => {
-        const { settings } = compileNetwork(nodes, clock.id, undefined, { memoryBudgetMB: options.memoryBudgetMB }).clock;
+    const report: RunReport = {
+      clocks: clocks.map(({ node: clock, settings }, i) => {
         const e = events[i];
-        return { id: clock.id, name: clock.name || clock.id, dt: settings.dt, duration: settings.duration, event: e.event, t: e.t, steps: e.steps, wallMs: e.wallMs };
+        return {
+          id: clock.id,
+          name: clock.name || clock.id,
+          dt: settings.dt,
+          duration: settings.duration,
+          event: e.event,
+          ...(stoppedByLimit.has(clock.id) && e.event === 'stopped' ? { stoppedBy: 'timeout' as const } : {}),
+          t: e.t,
+          steps: e.steps,
+          wallMs: e.wallMs,
+        };
       }),
       monitors: collectMonitors(RED, nodes),
     };
+    // a run with a duration that the limit cut short did not do what was asked: fail, with what it recorded
+    const unfinished = report.clocks.filter((c) => c.stoppedBy === 'timeout' && Number.isFinite(c.duration));
+    if (unfinished.length > 0) {
+      const byId = new Map(clocks.map((k) => [k.node.id, k.node]));
+      const which = unfinished.map((c) => `${labelOf(byId.get(c.id)!)} did not finish within --timeout (${options.timeoutMs} ms): stopped at t = ${c.t} ms of ${c.duration} ms`);
+      throw new RunError(`${which.join('\n')}; what it recorded so far is written`, 1, report);
+    }
+    return report;
   } finally {
     if (timer) clearTimeout(timer);
-    await RED.stop();
-    rmSync(userDir, { recursive: true, force: true });
+    for (const cleanup of cleanups) cleanup();
+    try {
+      if (initialised) await RED.stop();
+    } finally {
+      removeUserDir();
+      process.removeListener('exit', removeUserDir);
+    }
   }
 }
 

@@ -10,7 +10,7 @@ import { normalizeClock, Simulation, type ClockSettings, type RunEvent } from '.
 import { requirePreset } from '../lib/flow/presets';
 import { ConfigError, optionalNumber, toNumber } from '../lib/engine/validate';
 import type { Node, NodeMessage, NodeRED } from './api';
-import { commandOf, deployedFlow, formatNumber, memberOf, onInput, reportError, ThrottledStatus, type ActiveRun, type SimulationMember } from './shared';
+import { commandOf, deployedGraph, formatNumber, memberOf, onInput, reportError, ThrottledStatus, type ActiveRun, type SimulationMember } from './shared';
 
 export const COMMANDS = ['start', 'stop', 'pause', 'resume', 'reset', 'run', 'step'] as const;
 /** Clock settings a start or run message may change (msg.preset sets dt and duration from a pattern). */
@@ -19,7 +19,31 @@ const SETTINGS = ['dt', 'duration', 'mode', 'speed', 'interval', 'seed'];
 /** Event the headless runner listens to on the clock node. */
 export const RUN_EVENT = 'izh-run';
 
+type DeployEvent = { diff?: Record<string, unknown> } | undefined;
+
+/**
+ * What the live clocks do after a deploy. One listener per runtime dispatches flows:started to
+ * them: a listener per clock would pile up (Node warns beyond 10) and cost every deploy.
+ */
+const afterDeploy = new Set<(event: DeployEvent) => void>();
+const dispatching = new WeakSet<object>();
+
+function dispatchDeploys(RED: NodeRED): void {
+  if (dispatching.has(RED.events)) return;
+  dispatching.add(RED.events);
+  RED.events.on('flows:started', (event: DeployEvent) => {
+    for (const handler of [...afterDeploy]) {
+      try {
+        handler(event);
+      } catch (e) {
+        RED.log.warn(`izh-clock: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  });
+}
+
 export default function register(RED: NodeRED): void {
+  dispatchDeploys(RED);
   function IzhClockNode(this: Node, config: FlowNode) {
     RED.nodes.createNode(this, config);
     const node = this;
@@ -113,7 +137,7 @@ export default function register(RED: NodeRED): void {
       release();
       // the memory budget comes from settings.js (izhClockMemoryBudget, MB); a run that would exceed it is refused
       const memoryBudgetMB = optionalNumber(BUDGET_SETTING, RED.settings?.[BUDGET_SETTING], DEFAULT_MEMORY_BUDGET_MB, { above: 0 });
-      const compiled = compileNetwork(deployedFlow(RED), node.id, (id) => (id === node.id ? patch : memberOf(id)?.patch?.()), { memoryBudgetMB });
+      const compiled = compileNetwork(deployedGraph(RED, node.id), node.id, (id) => (id === node.id ? patch : memberOf(id)?.patch?.()), { memoryBudgetMB });
       const network = new Network(compiled.description);
       let current: ActiveRun;
       const simulation = new Simulation(network, compiled.clock.settings, {
@@ -217,28 +241,28 @@ export default function register(RED: NodeRED): void {
 
     // A deploy of modified nodes only leaves this clock running while nodes of its network are
     // replaced: the run would go on with the old settings, out of reach of the new nodes. Stop it.
-    const onDeployed = (event?: { diff?: Record<string, unknown> }) => {
+    const onDeployed = (event: DeployEvent) => {
       const diff = event?.diff;
       if (!run || !diff || (run.simulation.state !== 'running' && run.simulation.state !== 'paused')) return;
       const touched = ['added', 'changed', 'removed', 'rewired'].flatMap((key) => (Array.isArray(diff[key]) ? (diff[key] as string[]) : []));
-      const flow = deployedFlow(RED);
-      if (!touched.some((id) => run!.members.has(id) || clocksOf(flow, id).includes(node.id))) return;
+      const graph = deployedGraph(RED, node.id);
+      if (!touched.some((id) => run!.members.has(id) || clocksOf(graph, id).includes(node.id))) return;
       node.warn(`${labelOf(config)}: the deploy changed nodes of the running network, so the run stopped; start it again to run the new flow`);
       run.simulation.stop();
     };
-    RED.events.on('flows:started', onDeployed);
+    afterDeploy.add(onDeployed);
 
     // start on deploy: the other nodes of the flow exist only once the flows have started
     const onStarted = () => {
-      RED.events.removeListener('flows:started', onStarted);
+      afterDeploy.delete(onStarted);
       node.receive({ payload: 'start' });
     };
-    if (settings?.startOnDeploy) RED.events.on('flows:started', onStarted);
+    if (settings?.startOnDeploy) afterDeploy.add(onStarted);
 
     node.on('close', (_removed: boolean, done: () => void) => {
       release();
-      RED.events.removeListener('flows:started', onDeployed);
-      RED.events.removeListener('flows:started', onStarted);
+      afterDeploy.delete(onDeployed);
+      afterDeploy.delete(onStarted);
       done();
     });
   }

@@ -2,7 +2,7 @@
  * What the five node adapters share: the table of live simulation nodes (so a clock can
  * reach the nodes of its network), error reporting and throttled status.
  */
-import { clocksOf, labelOf, type FlowNode } from '../lib/flow/compiler';
+import { clocksOf, flowGraph, labelOf, type FlowGraph, type FlowNode } from '../lib/flow/compiler';
 import type { Network } from '../lib/engine/network';
 import type { RunEvent, Simulation } from '../lib/engine/simulation';
 import { ConfigError } from '../lib/engine/validate';
@@ -66,6 +66,25 @@ export function deployedFlow(RED: NodeRED): FlowNode[] {
   return nodes;
 }
 
+/** The graph of the deployed flows, built once per deploy; every node and clock of it asks. */
+let deployed: FlowGraph | null = null;
+const watched = new WeakSet<object>();
+
+/**
+ * The simulation wires of the deployed flows (flowGraph), built on the first question after a
+ * deploy and dropped when the next deploy starts (flows:starting comes before its nodes are
+ * created), so a deploy of N nodes costs time proportional to N, not N². `id` is the node
+ * asking: a graph without it predates the node and is built again.
+ */
+export function deployedGraph(RED: NodeRED, id: string): FlowGraph {
+  if (!watched.has(RED.events)) {
+    watched.add(RED.events);
+    RED.events.on('flows:starting', () => (deployed = null));
+  }
+  if (!deployed || !deployed.byId.has(id)) deployed = flowGraph(deployedFlow(RED));
+  return deployed;
+}
+
 /** The sentence for a problem: a ConfigError names the node, the field and the value. */
 export function describeError(err: unknown, config: FlowNode): string {
   if (err instanceof ConfigError) return (err.nodeLabel ? err : err.forNode(labelOf(config))).message;
@@ -86,7 +105,7 @@ export function reportError(node: Node, config: FlowNode, err: unknown, msg?: No
 
 /** Status for a node outside every clock's network; returns true when the node is in one. */
 export function showWiring(RED: NodeRED, node: Node, config: FlowNode, idle: NodeStatus): boolean {
-  const clocks = clocksOf(deployedFlow(RED), config.id);
+  const clocks = clocksOf(deployedGraph(RED, config.id), config.id);
   if (clocks.length === 0) {
     node.status({ fill: 'yellow', shape: 'ring', text: 'not wired to a clock' });
     return false;

@@ -90,8 +90,10 @@ const ATTEMPTS: Array<[string, RegExp]> = [
   ['null', /may only contain numbers, not null/],
   ['true', /may only contain numbers, not true/],
   // sizes that would exhaust the parser or the stack
-  ['-'.repeat(1998) + 't', /is nested too deeply \(at most 200 levels\)/],
-  ['('.repeat(999) + 't' + ')'.repeat(999), /does not parse|is too complex/],
+  ['-'.repeat(1998) + 't', /is nested too deeply \(1998 levels of parentheses, brackets, function calls and prefix operators such as -; at most 100\)/],
+  ['('.repeat(999) + 't' + ')'.repeat(999), /is nested too deeply \(999 levels of parentheses, brackets, function calls and prefix operators such as -; at most 100\)/],
+  ['sin('.repeat(101) + 't' + ')'.repeat(101), /is nested too deeply \(101 levels/],
+  ['-('.repeat(666) + 't' + ')'.repeat(666), /is nested too deeply \(666 levels/],
   ['t+'.repeat(1001) + 't', /is too long \(at most 2000 characters\)/],
   // wrong calls of allowed functions
   ['heaviside()', /fails at t = 0 ms: heaviside takes one number \(got 0 arguments\)/],

@@ -1,10 +1,13 @@
 /**
  * Current expressions such as `20 * (t >= 10)` or `t < 200 ? t/25 : 0`, written in mathjs
- * syntax with one variable, `t` (simulated time in ms).
+ * syntax with one variable, `t` (simulated time in ms); and formulas of other named variables
+ * with the same grammar (a per-neuron parameter `-65 + 15 * r^2` of i, N, r, ...; a synaptic
+ * weight of i, j, r, ...).
  *
  * User text never reaches the host: the expression is parsed into a tree, every node of the
  * tree is checked against a small grammar (numbers, `t`, constants, operators, conditionals and
- * a list of pure math functions), and only then compiled. Assignments, function definitions,
+ * a list of pure math functions), and only then compiled, into a small program that a loop runs
+ * without recursion (so chains such as `t+t+...+t` are safe however deep their tree). Assignments, function definitions,
  * property access, objects, strings and functions that reach the parser or the unit system
  * (`import`, `createUnit`, `evaluate`, `parse`, ...) are refused before anything runs.
  */
@@ -30,22 +33,79 @@ const EXTRA_FUNCTIONS: Record<string, (...args: unknown[]) => number> = {
 };
 const CONSTANTS = new Set(['pi', 'e', 'tau', 'phi']);
 const VARIABLE = 't';
-const TIME_ONLY: ReadonlySet<string> = new Set([VARIABLE]);
+const TIME_ONLY: readonly string[] = [VARIABLE];
 const ALLOWED_NODE_TYPES = new Set([
   'ConstantNode', 'SymbolNode', 'OperatorNode', 'ParenthesisNode', 'FunctionNode', 'ConditionalNode', 'RelationalNode',
 ]);
 
-/** Deepest nesting an expression may have; deeper trees would exhaust the stack while being checked. */
-const MAX_DEPTH = 200;
+/**
+ * Deepest nesting an expression may have: parentheses, brackets and braces (function calls
+ * included), plus prefix operators in a row (`--t` is -(-t)). mathjs parses each level of
+ * parentheses through some twenty-five nested calls and each prefix operator through one more,
+ * so deeper text would exhaust the stack inside the parser; the nesting is therefore measured on
+ * the text, before parsing. Flat chains such as `t+t+...+t` are not nesting, however long. At
+ * 100 levels plus the longest chain that fits in 2000 characters (e.g. `t^t^...^t`, which the
+ * parser also recurses on), more than 3000 frames of the stack are left unused.
+ */
+const MAX_DEPTH = 100;
 
-/** Depth of a tree, found without recursion; stops counting beyond MAX_DEPTH. */
-function depthOf(root: MathNode): number {
+/** Words mathjs reads as binary operators: a + or - after them is a sign. */
+const WORD_OPERATORS = new Set(['and', 'or', 'xor', 'mod', 'to', 'in']);
+
+/**
+ * Deepest nesting of a text: the depth of (), [] and {}, plus the prefix operators (- + ~ not)
+ * in a row at that point. A light scan, not a parse: it only has to tell signs from binary
+ * operators, and numbers such as 1e-3 from subtractions.
+ */
+function nestingOf(text: string): number {
+  let depth = 0;
+  let prefixes = 0;
   let deepest = 0;
-  const stack: Array<[MathNode, number]> = [[root, 1]];
-  while (stack.length > 0 && deepest <= MAX_DEPTH) {
-    const [node, depth] = stack.pop()!;
-    deepest = Math.max(deepest, depth);
-    node.forEach((child: MathNode) => stack.push([child, depth + 1]));
+  let expectOperand = true; // at the start, after an opening bracket, a comma or a binary operator
+  const isWordStart = (c: string) => /[A-Za-z_$\u00C0-\uFFFF]/.test(c);
+  for (let i = 0; i < text.length; ) {
+    const c = text[i];
+    if (/\s/.test(c)) {
+      i++;
+    } else if (c === '(' || c === '[' || c === '{') {
+      deepest = Math.max(deepest, ++depth);
+      prefixes = 0;
+      expectOperand = true;
+      i++;
+    } else if (c === ')' || c === ']' || c === '}') {
+      if (depth > 0) depth--;
+      prefixes = 0;
+      expectOperand = false;
+      i++;
+    } else if (/[0-9.]/.test(c)) {
+      const number = /^(\d*\.?\d*)([eE][+-]?\d+)?/.exec(text.slice(i, i + 400))!;
+      i += Math.max(1, number[0].length);
+      prefixes = 0;
+      expectOperand = false;
+    } else if (isWordStart(c)) {
+      let j = i + 1;
+      while (j < text.length && (isWordStart(text[j]) || /[0-9]/.test(text[j]))) j++;
+      const word = text.slice(i, j);
+      i = j;
+      if (word === 'not' && expectOperand) {
+        deepest = Math.max(deepest, depth + ++prefixes);
+      } else if (WORD_OPERATORS.has(word) && !expectOperand) {
+        prefixes = 0;
+        expectOperand = true;
+      } else {
+        prefixes = 0;
+        expectOperand = false;
+      }
+    } else if ((c === '-' || c === '+' || c === '~') && expectOperand) {
+      deepest = Math.max(deepest, depth + ++prefixes);
+      i++;
+    } else if ((c === "'" || (c === '!' && text[i + 1] !== '=')) && !expectOperand) {
+      i++; // postfix: transpose, factorial
+    } else {
+      prefixes = 0;
+      expectOperand = true; // a binary operator, ?, :, a comma
+      i++;
+    }
   }
   return deepest;
 }
@@ -56,8 +116,22 @@ export interface CompiledExpression {
   evaluate(t: number): number;
 }
 
-function check(node: MathNode, text: string, field: string, variables: ReadonlySet<string>): void {
-  node.traverse((n: MathNode, _path: string, parent: MathNode | null) => {
+/** The children of a node, in mathjs's order (a function's name comes before its arguments). */
+function childrenOf(node: MathNode): MathNode[] {
+  const children: MathNode[] = [];
+  node.forEach((child: MathNode) => children.push(child));
+  return children;
+}
+
+/**
+ * Checks every node of the tree against the grammar, in the order mathjs's traverse() visits
+ * them (so the first offence is the one reported), with an explicit stack: a flat chain such as
+ * `t+t+...+t` or `--...-t` makes a tree as deep as the text is long.
+ */
+function check(root: MathNode, text: string, field: string, variables: readonly string[]): void {
+  const pending: Array<[MathNode, MathNode | null]> = [[root, null]];
+  while (pending.length > 0) {
+    const [n, parent] = pending.pop()!;
     if (!ALLOWED_NODE_TYPES.has(n.type)) {
       throw new ConfigError(field, text, `may only use numbers, t, operators, ?: and math functions; ${describe(n)} is not allowed`);
     }
@@ -75,12 +149,181 @@ function check(node: MathNode, text: string, field: string, variables: ReadonlyS
     if (n.type === 'SymbolNode') {
       const name = (n as unknown as { name: string }).name;
       const isCallee = parent?.type === 'FunctionNode' && (parent as unknown as { fn: MathNode }).fn === n;
-      if (!isCallee && !variables.has(name) && !CONSTANTS.has(name)) {
-        const known = variables === TIME_ONLY ? 'the only variable is t, in ms' : `the variables are ${[...variables].join(', ')}`;
+      if (!isCallee && !variables.includes(name) && !CONSTANTS.has(name)) {
+        const known = variables === TIME_ONLY ? 'the only variable is t, in ms' : `the variables are ${variables.join(', ')}`;
         throw new ConfigError(field, text, `uses the unknown symbol "${name}" (${known})`);
       }
     }
-  });
+    const children = childrenOf(n);
+    for (let i = children.length - 1; i >= 0; i--) pending.push([children[i], n]);
+  }
+}
+
+/**
+ * A checked tree compiled to a flat program for a stack machine, so that evaluating it uses no
+ * recursion however deep the tree is. It does what mathjs's own compile() does for these node
+ * types, with the same functions of the same mathjs instance.
+ */
+const PUSH = 0; // pushes value
+const VARIABLE_AT = 1; // pushes the variable with index argc
+const CALL = 2; // pops argc arguments, pushes fn(...arguments)
+const UNLESS = 3; // pops a condition and jumps to `to` when it is false (a ?: conditional)
+const JUMP = 4; // jumps to `to`
+/** pops rhs and lhs of one link of a chain such as a < b <= c: if fn(lhs, rhs) holds, pushes rhs back; otherwise pushes false and jumps to `to` */
+const COMPARE = 5;
+const TRUE = 6; // the whole chain held: its last operand on the stack becomes true
+
+type MathFunction = (...args: unknown[]) => unknown;
+
+/** One instruction; every instruction has the same shape, which keeps the loop that runs them fast. */
+class Instruction {
+  constructor(
+    readonly op: number,
+    readonly value: unknown = undefined,
+    readonly fn: MathFunction = noFunction,
+    readonly argc = 0,
+    public to = -1,
+  ) {}
+}
+const noFunction: MathFunction = () => undefined;
+
+function mathFunction(name: string): MathFunction {
+  const fn = Object.prototype.hasOwnProperty.call(EXTRA_FUNCTIONS, name) ? EXTRA_FUNCTIONS[name] : (math as unknown as Record<string, unknown>)[name];
+  if (typeof fn !== 'function') throw new Error(`no function ${name}`);
+  return fn as MathFunction;
+}
+
+function compileTree(root: MathNode, variables: readonly string[]): Instruction[] {
+  const program: Instruction[] = [];
+  const tasks: Array<MathNode | (() => void)> = [root];
+  while (tasks.length > 0) {
+    const task = tasks.pop()!;
+    if (typeof task === 'function') {
+      task();
+      continue;
+    }
+    const node = task as unknown as Record<string, any>;
+    switch (task.type) {
+      case 'ConstantNode':
+        program.push(new Instruction(PUSH, node.value));
+        break;
+      case 'SymbolNode':
+        program.push(
+          variables.includes(node.name)
+            ? new Instruction(VARIABLE_AT, undefined, noFunction, variables.indexOf(node.name))
+            : new Instruction(PUSH, (math as unknown as Record<string, unknown>)[node.name]),
+        );
+        break;
+      case 'ParenthesisNode':
+        tasks.push(node.content);
+        break;
+      case 'OperatorNode':
+      case 'FunctionNode': {
+        const args = node.args as MathNode[];
+        const call = new Instruction(CALL, undefined, mathFunction(task.type === 'OperatorNode' ? node.fn : node.fn.name), args.length);
+        tasks.push(() => program.push(call));
+        for (let i = args.length - 1; i >= 0; i--) tasks.push(args[i]);
+        break;
+      }
+      case 'ConditionalNode': {
+        // condition; unless -> else; true branch; jump -> end; else: false branch; end:
+        const unless = new Instruction(UNLESS);
+        const jump = new Instruction(JUMP);
+        tasks.push(() => (jump.to = program.length));
+        tasks.push(node.falseExpr);
+        tasks.push(() => {
+          program.push(jump);
+          unless.to = program.length;
+        });
+        tasks.push(node.trueExpr);
+        tasks.push(() => program.push(unless));
+        tasks.push(node.condition);
+        break;
+      }
+      case 'RelationalNode': {
+        // p0; p1; compare -> end; p2; compare -> end; ...; true; end:
+        const params = node.params as MathNode[];
+        const links: Instruction[] = [];
+        tasks.push(() => {
+          program.push(new Instruction(TRUE));
+          for (const link of links) link.to = program.length;
+        });
+        for (let i = params.length - 1; i >= 1; i--) {
+          const link = new Instruction(COMPARE, undefined, mathFunction(node.conditionals[i - 1]));
+          links.push(link);
+          tasks.push(() => program.push(link));
+          tasks.push(params[i]);
+        }
+        tasks.push(params[0]);
+        break;
+      }
+      default:
+        throw new Error(`cannot compile a ${task.type}`); // check() lets no other node through
+    }
+  }
+  return program;
+}
+
+/** What a ?: conditional takes for true, as mathjs decides it. */
+function testCondition(condition: unknown): boolean {
+  if (typeof condition === 'number' || typeof condition === 'boolean' || typeof condition === 'string') return !!condition;
+  if (condition) {
+    if (math.isBigNumber(condition)) return !condition.isZero();
+    if (math.isComplex(condition)) return !!(condition.re || condition.im);
+    if (math.isUnit(condition)) return !!(condition as unknown as { value: unknown }).value;
+  }
+  if (condition === null || condition === undefined) return false;
+  throw new TypeError(`Unsupported type of condition "${math.typeOf(condition)}"`);
+}
+
+/** Runs a program with the given values of its variables (in the order they were compiled with). */
+function execute(program: readonly Instruction[], values: ArrayLike<number>, stack: unknown[]): unknown {
+  let top = -1;
+  for (let pc = 0; pc < program.length; ) {
+    const ins = program[pc++];
+    switch (ins.op) {
+      case PUSH:
+        stack[++top] = ins.value;
+        break;
+      case VARIABLE_AT:
+        stack[++top] = values[ins.argc];
+        break;
+      case CALL: {
+        const fn = ins.fn;
+        const argc = ins.argc;
+        if (argc === 1) stack[top] = fn(stack[top]);
+        else if (argc === 2) {
+          top--;
+          stack[top] = fn(stack[top], stack[top + 1]);
+        } else {
+          const args = stack.slice(top + 1 - argc, top + 1);
+          top -= argc;
+          stack[++top] = fn(...args);
+        }
+        break;
+      }
+      case UNLESS:
+        if (!testCondition(stack[top--])) pc = ins.to;
+        break;
+      case JUMP:
+        pc = ins.to;
+        break;
+      case COMPARE: {
+        const fn = ins.fn;
+        const rhs = stack[top--];
+        if (fn(stack[top], rhs)) stack[top] = rhs;
+        else {
+          stack[top] = false;
+          pc = ins.to;
+        }
+        break;
+      }
+      case TRUE:
+        stack[top] = true;
+        break;
+    }
+  }
+  return stack[0];
 }
 
 function describe(n: MathNode): string {
@@ -97,34 +340,38 @@ function describe(n: MathNode): string {
   }
 }
 
-/** Parses and checks an expression against the grammar and the allowed variables; returns its compiled code. */
-function compileChecked(raw: unknown, field: string, variables: ReadonlySet<string>, what: string): { text: string; code: ReturnType<MathNode['compile']> } {
+/** Parses, checks and compiles a text of the given variables into a program; throws ConfigError naming the field. */
+function compileText(raw: unknown, field: string, variables: readonly string[], what: string): { text: string; program: Instruction[]; tree: MathNode } {
   if (typeof raw !== 'string' || raw.trim() === '') throw new ConfigError(field, raw, `must be a non-empty ${what}`);
   const text = raw.trim();
   if (text.length > 2000) throw new ConfigError(field, text, 'is too long (at most 2000 characters)');
+  const nesting = nestingOf(text);
+  if (nesting > MAX_DEPTH) throw new ConfigError(field, text, `is nested too deeply (${nesting} levels of parentheses, brackets, function calls and prefix operators such as -; at most ${MAX_DEPTH})`);
   let tree: MathNode;
   try {
     tree = math.parse(text);
   } catch (e) {
+    // the parser recurses for every level of parentheses and for chains such as ---t or t^t^t;
+    // within the limits above it has room to spare unless a caller already used most of the stack
+    if (e instanceof RangeError) throw new ConfigError(field, text, `is too complex to parse (${e.message}); use fewer levels of parentheses or shorter chains of operators`);
     throw new ConfigError(field, text, `does not parse: ${(e as Error).message}`);
   }
-  if (depthOf(tree) > MAX_DEPTH) throw new ConfigError(field, text, `is nested too deeply (at most ${MAX_DEPTH} levels)`);
   try {
     check(tree, text, field, variables);
-    return { text, code: tree.compile() };
+    return { text, program: compileTree(tree, variables), tree };
   } catch (e) {
     if (e instanceof ConfigError) throw e;
-    // e.g. a RangeError from thousands of nested operators
-    throw new ConfigError(field, text, `is too complex to compile: ${(e as Error).message}`);
+    throw new ConfigError(field, text, `cannot be compiled: ${(e as Error).message}`);
   }
 }
 
-/** A finite number from an evaluation, or a ConfigError saying where it failed. */
-function evaluated(code: ReturnType<MathNode['compile']>, scope: Map<string, unknown>, field: string, text: string, where: () => string): number {
+/** Runs a program and returns its value as a finite number, or throws a ConfigError saying where it failed. */
+function evaluateProgram(program: readonly Instruction[], values: ArrayLike<number>, stack: unknown[], field: string, text: string, where: () => string): number {
   let value: unknown;
   try {
-    value = code.evaluate(scope);
+    value = execute(program, values, stack);
   } catch (e) {
+    stack.length = 0;
     throw new ConfigError(field, text, `fails at ${where()}: ${(e as Error).message}`);
   }
   if (typeof value === 'number' && Number.isFinite(value)) return value;
@@ -135,19 +382,14 @@ function evaluated(code: ReturnType<MathNode['compile']>, scope: Map<string, unk
   return number;
 }
 
-function newScope(): Map<string, unknown> {
-  const scope = new Map<string, unknown>();
-  for (const [name, fn] of Object.entries(EXTRA_FUNCTIONS)) scope.set(name, fn);
-  return scope;
-}
-
 /** Parses, checks and compiles an expression of t; throws ConfigError naming the field. */
 export function compileExpression(raw: unknown, field = 'expression'): CompiledExpression {
-  const { text, code } = compileChecked(raw, field, TIME_ONLY, 'expression of t');
-  const scope = newScope();
+  const { text, program } = compileText(raw, field, TIME_ONLY, 'expression of t');
+  const stack: unknown[] = [];
+  const values = [0];
   const evaluate = (t: number): number => {
-    scope.set(VARIABLE, t);
-    return evaluated(code, scope, field, text, () => `t = ${t} ms`);
+    values[0] = t;
+    return evaluateProgram(program, values, stack, field, text, () => `t = ${t} ms`);
   };
   evaluate(0); // surface evaluation errors (e.g. wrong argument count) at configuration time
   return { text, evaluate };
@@ -166,19 +408,16 @@ export interface CompiledFormula {
  * parameter `-65 + 15 * r^2` (variables i, N, r, r2, ...) or a synaptic weight `0.5 * r`.
  */
 export function compileFormula(raw: unknown, field: string, variables: readonly string[]): CompiledFormula {
-  const allowed = new Set(variables);
-  const { text, code } = compileChecked(raw, field, allowed, `expression of ${variables.join(', ')}`);
-  const uses = new Set<string>();
-  math.parse(text).traverse((n: MathNode) => {
-    if (n.type === 'SymbolNode' && allowed.has((n as unknown as { name: string }).name)) uses.add((n as unknown as { name: string }).name);
-  });
-  const scope = newScope();
+  const { text, program } = compileText(raw, field, variables, `expression of ${variables.join(', ')}`);
+  const uses = new Set(program.filter((ins) => ins.op === VARIABLE_AT).map((ins) => variables[ins.argc]));
+  const stack: unknown[] = [];
+  const values = new Float64Array(variables.length);
   return {
     text,
     uses,
-    evaluate(values) {
-      for (const name of allowed) if (name in values) scope.set(name, values[name]);
-      return evaluated(code, scope, field, text, () => Object.entries(values).map(([k, v]) => `${k} = ${v}`).join(', ') || 'evaluation');
+    evaluate(given) {
+      for (let v = 0; v < variables.length; v++) values[v] = given[variables[v]] ?? NaN;
+      return evaluateProgram(program, values, stack, field, text, () => Object.entries(given).map(([k, x]) => `${k} = ${x}`).join(', ') || 'evaluation');
     },
   };
 }

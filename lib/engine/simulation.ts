@@ -47,7 +47,12 @@ export function normalizeClock(raw: Record<string, unknown>): ClockSettings {
   const duration = optionalNumber('duration', raw.duration, Infinity, { above: 0 });
   if (duration === Infinity && mode === 'batch') throw new ConfigError('duration', raw.duration, 'must be set for a batch run (only real-time runs may go on until stopped)');
   if (dt > duration) throw new ConfigError('dt', raw.dt, `must not be larger than the duration (${duration} ms)`);
-  if (Number.isFinite(duration) && duration / dt > MAX_STEPS) throw new ConfigError('duration', raw.duration, `needs ${Math.round(duration / dt)} steps at dt = ${dt} ms; at most ${MAX_STEPS} are allowed`);
+  // a run computes t = 0, dt, ..., duration: one step more than duration / dt
+  const steps = Number.isFinite(duration) ? lastStepOf(duration, dt) + 1 : 0;
+  if (steps > MAX_STEPS) {
+    const count = (n: number) => n.toLocaleString('en-US');
+    throw new ConfigError('dt', raw.dt, `is too small for a duration of ${duration} ms: the run needs ${count(steps)} steps, more than the limit of ${count(MAX_STEPS)}; raise dt or shorten the duration`);
+  }
   return {
     dt,
     duration,

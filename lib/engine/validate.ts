@@ -46,10 +46,13 @@ export interface NumberRule {
   integer?: boolean;
 }
 
+/** A number in decimal notation: "12", "-1.5", ".5", "2.", "1e-3" (not "0x10", "0b1", "0o7"). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 /**
- * Reads a finite number from a config value. Numeric strings are accepted because the
- * Node-RED editor stores text inputs as strings; blank, NaN, Infinity and anything else
- * are rejected with a message that says what was expected.
+ * Reads a finite number from a config value. Numeric strings in decimal notation are accepted
+ * because the Node-RED editor stores text inputs as strings; blank, NaN, Infinity, hex, binary
+ * or octal text and anything else are rejected with a message that says what was expected.
  */
 export function toNumber(field: string, raw: unknown, rule: NumberRule = {}): number {
   let value: number;
@@ -57,6 +60,10 @@ export function toNumber(field: string, raw: unknown, rule: NumberRule = {}): nu
   else if (typeof raw === 'string' && raw.trim() !== '') value = Number(raw.trim());
   else throw new ConfigError(field, raw, 'must be a number');
   if (typeof raw === 'string' && Number.isNaN(value)) throw new ConfigError(field, raw, 'must be a number');
+  // Number() also reads "0x10", "0b1" and "0o7"; a setting is written in decimal
+  if (typeof raw === 'string' && Number.isFinite(value) && !DECIMAL.test(raw.trim())) {
+    throw new ConfigError(field, raw, 'must be a number in decimal notation, e.g. 1.5, -2 or 1e-3');
+  }
   if (!Number.isFinite(value)) throw new ConfigError(field, raw, 'must be a finite number');
   if (rule.integer && !Number.isInteger(value)) throw new ConfigError(field, raw, 'must be a whole number');
   if (rule.above !== undefined && !(value > rule.above)) throw new ConfigError(field, raw, `must be greater than ${rule.above}`);
