@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = resolve(process.env.IZH_NR5_DIR ?? join(root, '.nr5'));
-/** The suites that run inside Node-RED (the test helper, the headless runner, izh-flow). */
+/** The suites that run inside Node-RED (the test helper, the headless runner, izh-flow, the packed tarball installed into a user directory). */
 const SUITES = [
   'test/node-red-version.test.ts',
   'test/nodes.test.ts',
@@ -28,6 +28,7 @@ const SUITES = [
   'test/sandbox.test.ts',
   'test/dashboard.test.ts',
   'test/svg.test.ts',
+  'test/package.test.ts',
 ];
 
 function run(command, args, options = {}) {
