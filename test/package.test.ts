@@ -14,7 +14,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFERENCE, simulateReference } from './reference';
 
@@ -25,8 +25,15 @@ const INSTALL_TIMEOUT = 300_000;
 /** The Node-RED that runs the tests (node_modules, or Node-RED 5 under `npm run test:nr5`). */
 const NODE_RED = require.resolve('node-red/red.js');
 const NODE_RED_VERSION = JSON.parse(readFileSync(join(dirname(NODE_RED), 'package.json'), 'utf8')).version as string;
-/** npm run from a test must not inherit the settings of the `npm test` that started vitest. */
-const ENV = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+/**
+ * The environment of npm and Node-RED here: without the settings of the `npm test` that started
+ * vitest, and without node_modules/.bin on the PATH, whose npm is the one node-red depends on
+ * (npm 10, which runs `prepare` even with --ignore-scripts), not the user's.
+ */
+const ENV = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key))),
+  PATH: (process.env.PATH ?? '').split(delimiter).filter((dir) => !dir.endsWith(join('node_modules', '.bin'))).join(delimiter),
+};
 const work = mkdtempSync(join(tmpdir(), 'izh-package-'));
 let tarball: string;
 let packed: string[];
@@ -158,6 +165,11 @@ describe('the tarball', () => {
   it('leaves out the development tools and the sources', () => {
     const dev = packed.filter((f) => /^dist\/bench\/|^dist\/bin\/(figure|robustness)\.|^(lib|nodes|bin|bench|test|scripts|flows|\.ci)\/|^node_modules\/|^tsconfig|^vitest/.test(f));
     expect(dev).toEqual([]);
+  });
+
+  it('holds no compiled file whose source is gone (the build empties dist/ first)', () => {
+    const stale = packed.filter((f) => /^dist\/.*\.js$/.test(f) && !existsSync(join(ROOT, f.replace(/^dist\//, '').replace(/\.js$/, '.ts'))));
+    expect(stale, 'rebuild with `npm run build`').toEqual([]);
   });
 });
 
