@@ -1,7 +1,8 @@
 // npm start: Node-RED on http://127.0.0.1:1880 with this package, its examples and Dashboard 2
 // (both from this folder's node_modules, nothing global). Everything Node-RED keeps (flows,
 // settings) lives in .node-red-data/, which git ignores. The first start deploys the explorer,
-// so http://127.0.0.1:1880/dashboard shows a neuron firing right away.
+// so http://127.0.0.1:1880/dashboard shows a neuron firing right away (PORT=<n> picks another port).
+// The editor's tours are off: Node-RED 4.1's welcome tour would cover the explorer flow.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,7 +15,7 @@ const port = Number(process.env.PORT ?? 1880);
 mkdirSync(userDir, { recursive: true });
 writeFileSync(
   join(userDir, 'settings.js'),
-  `module.exports = ${JSON.stringify({ uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', nodesDir: [root], credentialSecret: false, telemetry: { enabled: false } }, null, 2)};\n`,
+  `module.exports = ${JSON.stringify({ uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', nodesDir: [root], credentialSecret: false, editorTheme: { tours: false }, telemetry: { enabled: false } }, null, 2)};\n`,
 );
 const flows = join(userDir, 'flows.json');
 if (!existsSync(flows)) copyFileSync(join(root, 'flows', 'dashboard (needs Dashboard 2)', 'explorer.json'), flows);

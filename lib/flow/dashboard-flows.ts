@@ -172,8 +172,8 @@ export function explorerFlow(): FlowNode[] {
       ],
     ),
     {
-      id: 'izh-explorer-comment', type: 'comment', z, name: 'Open http://127.0.0.1:1880/dashboard: pick a pattern, move the sliders', x: 330, y: 40, wires: [],
-      info: 'The real-time page runs the chosen pattern (its published input, dt and parameters) without end at the chosen speed; the sliders change a, b, c, d from the next step and I replaces the input by a constant. "Run again" restarts from t = 0. The batch page runs a pattern for its published duration and shows the whole trace.',
+      id: 'izh-explorer-comment', type: 'comment', z, name: 'Open /dashboard on this Node-RED: pick a pattern, move the sliders', x: 330, y: 40, wires: [],
+      info: 'The dashboard is at /dashboard on this Node-RED (http://127.0.0.1:1880/dashboard for a Node-RED on port 1880, as `npm start` runs it). The real-time page runs the chosen pattern (its published input, dt and parameters) without end at the chosen speed; the sliders change a, b, c, d from the next step and I replaces the input by a constant. "Run again" restarts from t = 0. The batch page runs a pattern for its published duration and shows the whole trace.',
     },
     {
       id: 'izh-explorer-first', type: 'inject', z, name: 'show C on deploy', props: [{ p: 'payload' }, { p: 'topic', vt: 'str' }], repeat: '', crontab: '',
