@@ -29,3 +29,5 @@ export * from './flow/record';
 export * from './flow/compiler';
 export * from './flow/examples';
 export * from './flow/dashboard-flows';
+export * from './flow/network-examples';
+export * from './flow/monitor-output';

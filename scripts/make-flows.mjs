@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { PRESETS, exampleFlow, exampleFileName, EXAMPLE_FOLDERS, explorerFlow, dashboardPatternFlow, findPreset } = createRequire(import.meta.url)(join(root, 'dist', 'lib'));
+const { PRESETS, exampleFlow, exampleFileName, EXAMPLE_FOLDERS, explorerFlow, dashboardPatternFlow, findPreset, NETWORK_EXAMPLES } = createRequire(import.meta.url)(join(root, 'dist', 'lib'));
 /** Folder of the flows that need @flowfuse/node-red-dashboard. */
 const DASHBOARD_FOLDER = 'dashboard (needs Dashboard 2)';
 let count = 0;
@@ -15,6 +15,13 @@ for (const preset of PRESETS) {
   const folder = join(root, 'flows', EXAMPLE_FOLDERS[preset.group]);
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, exampleFileName(preset)), `${JSON.stringify(exampleFlow(preset), null, 2)}\n`);
+  count++;
+}
+// networks
+const networks = join(root, 'flows', 'networks');
+mkdirSync(networks, { recursive: true });
+for (const { file, flow } of NETWORK_EXAMPLES) {
+  writeFileSync(join(networks, file), `${JSON.stringify(flow(), null, 2)}\n`);
   count++;
 }
 // flows that need FlowFuse Dashboard 2

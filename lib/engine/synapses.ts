@@ -128,8 +128,9 @@ export function normalizeSynapse(raw: Record<string, unknown>): SynapseSpec {
     autapses: toBoolean('autapses', raw.autapses, false),
     duplicates: toBoolean('duplicates', raw.duplicates, false),
     connections: rule === 'list' ? toConnections(raw.connections) : [],
-    weight: weightOf(raw),
-    delay: delayOf(raw),
+    // a list whose every connection gives its own weight or delay may leave the node's blank
+    weight: rule === 'list' && isBlank(raw.weight) && (isBlank(raw.weightKind) || raw.weightKind === 'constant') ? { kind: 'constant', value: NaN } : weightOf(raw),
+    delay: rule === 'list' && isBlank(raw.delay) && (isBlank(raw.delayKind) || raw.delayKind === 'constant') ? { kind: 'constant', ms: NaN } : delayOf(raw),
     kind,
     tau: kind === 'exponential' ? toNumber('tau', raw.tau, { above: 0 }) : 0,
     plasticity: plasticityOf(raw),
@@ -370,8 +371,14 @@ export function checkSynapse(spec: SynapseSpec, sides: SynapseSides): void {
   }
   const count = expectedSynapses(spec, sides);
   if (count > MAX_SYNAPSES) throw new ConfigError('rule', spec.rule, `would make ${Math.round(count).toLocaleString('en-US')} synapses; one synapse node holds at most ${MAX_SYNAPSES.toLocaleString('en-US')}`);
+  if (spec.rule === 'list') {
+    spec.connections.forEach(([, , w, d], n) => {
+      if (w === null && Number.isNaN((spec.weight as { value?: number }).value)) throw new ConfigError(`connections[${n}].weight`, w, 'is missing, and the node has no weight of its own');
+      if (d === null && Number.isNaN((spec.delay as { ms?: number }).ms)) throw new ConfigError(`connections[${n}].delay`, d, 'is missing, and the node has no delay of its own');
+    });
+  }
   switch (spec.delay.kind) {
-    case 'constant': delaySteps(spec.delay.ms, dt); break;
+    case 'constant': if (!Number.isNaN(spec.delay.ms)) delaySteps(spec.delay.ms, dt); break;
     case 'uniform': delaySteps(spec.delay.min, dt, 'delayMin'); delaySteps(spec.delay.max, dt, 'delayMax'); break;
     case 'split': delaySteps(1, dt, 'delayMax'); delaySteps(spec.delay.max, dt, 'delayMax'); break;
   }
@@ -381,6 +388,11 @@ export function checkSynapse(spec: SynapseSpec, sides: SynapseSides): void {
 
 /** The longest delay a spec can give, in steps. */
 export function maxDelaySteps(spec: SynapseSpec, dt: number): number {
+  if (spec.rule === 'list') {
+    const own = spec.connections.reduce((most, [, , , d]) => (d === null ? most : Math.max(most, delaySteps(d, dt, 'connections.delay'))), 1);
+    if (spec.delay.kind === 'constant' && Number.isNaN(spec.delay.ms)) return own;
+    return Math.max(own, maxDelaySteps({ ...spec, rule: 'all-to-all' }, dt));
+  }
   switch (spec.delay.kind) {
     case 'constant': return delaySteps(spec.delay.ms, dt);
     case 'uniform': return delaySteps(spec.delay.max, dt, 'delayMax');
@@ -430,7 +442,7 @@ export function buildConnectivity(spec: SynapseSpec, sides: SynapseSides, random
   const delay = new Uint16Array(total);
   const dt = sides.dt;
   const stream = (purpose: number, j: number) => new Stream([random.seed, random.key, purpose, j]);
-  const constantDelay = spec.delay.kind === 'constant' ? delaySteps(spec.delay.ms, dt) : 0;
+  const constantDelay = spec.delay.kind === 'constant' && !Number.isNaN(spec.delay.ms) ? delaySteps(spec.delay.ms, dt) : 0;
   const scope: Record<string, number> = { i: 0, j: 0, Npre: nPre, Npost: nPost };
   const w = spec.weight;
   const draws = w.kind === 'expression' ? Math.max(0, ...[...w.formula.uses].filter((v) => v.startsWith('r')).map((v) => (v === 'r' ? 1 : Number(v.slice(1))))) : 0;
