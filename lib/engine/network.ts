@@ -121,8 +121,9 @@ export class Network {
   private readonly feedById = new Map<string, Feed>();
   private readonly monitors: Monitor[] = [];
   private readonly names = new Map<unknown, string>();
-  /** the source being evaluated and the population being updated, for error messages */
-  private current: { what: 'source' | 'population'; index: number } | null = null;
+  /** the source being evaluated or the population being updated (index), for error messages; -1: neither */
+  private currentSource = -1;
+  private currentPopulation = -1;
 
   constructor(readonly description: NetworkDescription) {
     this.dt = description.dt;
@@ -260,9 +261,9 @@ export class Network {
       const learning = incoming(group);
       const atStart = group.firesAtStart;
       phases.push({ name: 'integrate', run: (step) => {
-        this.current = { what: 'population', index };
+        this.currentPopulation = index;
         group.integrate(step, dt, feed.shared, feed.buffer);
-        this.current = null;
+        this.currentPopulation = -1;
         if (atStart) return;
         for (const p of out) p.emit(step);
         for (const p of learning) p.postSpikes(step);
@@ -283,20 +284,20 @@ export class Network {
     const values = this.sourceValues;
     const sources = this.sources;
     for (let s = 0; s < sources.length; s++) {
-      this.current = { what: 'source', index: s };
+      this.currentSource = s;
       values[s] = sources[s].value(t);
     }
     for (const feed of this.feeds) {
       let shared = 0;
       if (feed.buffer) feed.buffer.fill(0);
       for (const s of feed.sources) {
-        this.current = { what: 'source', index: s };
+        this.currentSource = s;
         if (sources[s].perNeuron) sources[s].addTo(feed.buffer!, t, feed.key);
         else shared += values[s];
       }
       feed.shared = shared;
     }
-    this.current = null;
+    this.currentSource = -1;
   }
 
   /** Simulated time of the last computed step (ms); 0 before the first. */
@@ -323,11 +324,11 @@ export class Network {
 
   /** The error of a failing step, attributed to the node it comes from. */
   private explain(e: unknown, k: number, t: number): unknown {
-    const current = this.current;
-    this.current = null;
-    if (current?.what === 'source' && e instanceof ConfigError) return e.forNode(`current source "${this.description.sources[current.index].name}"`);
-    if (current?.what === 'population' && e instanceof NonFiniteStateError) {
-      const feed = this.feeds[current.index];
+    const source = this.currentSource, population = this.currentPopulation;
+    this.currentSource = this.currentPopulation = -1;
+    if (source >= 0 && e instanceof ConfigError) return e.forNode(`current source "${this.description.sources[source].name}"`);
+    if (population >= 0 && e instanceof NonFiniteStateError) {
+      const feed = this.feeds[population];
       return new Error(`neuron "${this.names.get(feed.group) ?? feed.id}": ${e.message.replace(`at step ${k}`, `at step ${k} (t = ${t} ms)`)}`);
     }
     return e;

@@ -215,9 +215,6 @@ function defaultU0(b: number, v0: number, neuron?: number): number {
 /** Bytes of state held per neuron (v, u, last spike step, spike buffer). */
 export const BYTES_PER_NEURON = 8 + 8 + 8 + 4;
 
-/** Parameters the update loops read (per neuron arrays when any of them differs per neuron). */
-const DYNAMICS_2003 = ['a', 'b', 'c', 'd', 'k1', 'k2', 'k3', 'vpeak'] as const;
-
 /** Bytes a population holds: the state, per-neuron parameters, and the pending spikes of the half-step scheme. */
 export function neuronBytes(spec: NeuronSpec): number {
   const perNeuron = Object.keys(spec.perNeuron).length;
@@ -266,6 +263,8 @@ export class NeuronGroup implements SpikingGroup {
   private model: Model;
   /** per-neuron values of every parameter, when any differs per neuron (else null) */
   private values: Map<string, Float64Array> | null = null;
+  /** the 2003 form with per-neuron k1, k2, k3 or vpeak: only the general path handles it */
+  private curveVaries = false;
   /** the general path of per-neuron populations: parameters of the current neuron, and a model reading them */
   private scratch: NeuronParams;
   private scratchModel: Model;
@@ -281,6 +280,7 @@ export class NeuronGroup implements SpikingGroup {
     this.scratch = { ...spec.params };
     this.scratchModel = modelOf(this.scratch);
     this.values = this.materialize(spec);
+    this.curveVaries = ['k1', 'k2', 'k3', 'vpeak'].some((name) => name in spec.perNeuron);
     this.reset();
   }
 
@@ -342,6 +342,7 @@ export class NeuronGroup implements SpikingGroup {
     this.scratch = { ...spec.params };
     this.scratchModel = modelOf(this.scratch);
     this.values = values;
+    this.curveVaries = ['k1', 'k2', 'k3', 'vpeak'].some((name) => name in spec.perNeuron);
     this.findPending();
   }
 
@@ -438,10 +439,17 @@ export class NeuronGroup implements SpikingGroup {
     const V = this.v, U = this.u;
     const count = this.pendingCount;
     const values = this.values;
+    const C = this.spec.params.form === '2003' ? values?.get('c') : undefined;
+    const D = this.spec.params.form === '2003' ? values?.get('d') : undefined;
     for (let s = 0; s < count; s++) {
       const i = pending[s];
       spikes[s] = i;
       last[i] = step;
+      if (C && D) {
+        V[i] = C[i];
+        U[i] = U[i] + D[i];
+        continue;
+      }
       const model = values ? this.load(i) : this.model;
       const u = U[i];
       V[i] = model.resetV(u);
@@ -458,10 +466,11 @@ export class NeuronGroup implements SpikingGroup {
     this.inputPerNeuron = perNeuron;
     const p = this.spec.params;
     let sum: number;
-    if (p.form === '2003' && p.recovery === 'standard' && this.spec.scheme === 'izhikevich') {
-      sum = this.values ? this.stepPublishedPerNeuron(step, dt, shared, perNeuron) : this.stepPublished(p, step, dt, shared, perNeuron);
-    } else if (p.form === '2003' && this.spec.scheme === 'izhikevich-net') {
-      sum = this.values ? this.stepHalvesPerNeuron(dt, shared, perNeuron) : this.stepHalves(p, dt, shared, perNeuron);
+    const fast = p.form === '2003' && p.recovery === 'standard' && !this.curveVaries;
+    if (fast && this.spec.scheme === 'izhikevich') {
+      sum = this.values ? this.stepPublishedPerNeuron(p, step, dt, shared, perNeuron) : this.stepPublished(p, step, dt, shared, perNeuron);
+    } else if (fast && this.spec.scheme === 'izhikevich-net') {
+      sum = this.values ? this.stepHalvesPerNeuron(p, dt, shared, perNeuron) : this.stepHalves(p, dt, shared, perNeuron);
     } else {
       sum = this.stepGeneral(step, dt, shared, perNeuron);
     }
@@ -514,12 +523,12 @@ export class NeuronGroup implements SpikingGroup {
     return sum;
   }
 
-  /** The published update with per-neuron parameters (heterogeneous populations). */
-  private stepPublishedPerNeuron(step: number, dt: number, shared: number, perNeuron: Float64Array | null): number {
+  /** The published update with per-neuron a, b, c, d (heterogeneous populations; k1-k3 and vpeak uniform). */
+  private stepPublishedPerNeuron(p: Params2003, step: number, dt: number, shared: number, perNeuron: Float64Array | null): number {
     const V = this.v, U = this.u, last = this.lastSpikeStep, spikes = this.spikeIndices;
     const values = this.values!;
     const A = values.get('a')!, B = values.get('b')!, C = values.get('c')!, D = values.get('d')!;
-    const K1 = values.get('k1')!, K2 = values.get('k2')!, K3 = values.get('k3')!, PEAK = values.get('vpeak')!;
+    const { k1, k2, k3, vpeak } = p;
     const n = this.size;
     let count = 0;
     let sum = 0;
@@ -527,9 +536,9 @@ export class NeuronGroup implements SpikingGroup {
       let v = V[i];
       let u = U[i];
       const I = perNeuron === null ? shared : shared + perNeuron[i];
-      v = v + dt * (K1[i] * (v * v) + K2[i] * v + K3[i] - u + I);
+      v = v + dt * (k1 * (v * v) + k2 * v + k3 - u + I);
       u = u + dt * A[i] * (B[i] * v - u);
-      if (v > PEAK[i]) {
+      if (v > vpeak) {
         v = C[i];
         u = u + D[i];
         spikes[count++] = i;
@@ -569,12 +578,12 @@ export class NeuronGroup implements SpikingGroup {
     return sum;
   }
 
-  /** The half-step scheme with per-neuron parameters (net 2003's heterogeneous populations). */
-  private stepHalvesPerNeuron(dt: number, shared: number, perNeuron: Float64Array | null): number {
+  /** The half-step scheme with per-neuron a and b (net 2003's heterogeneous populations; k1-k3 and vpeak uniform). */
+  private stepHalvesPerNeuron(p: Params2003, dt: number, shared: number, perNeuron: Float64Array | null): number {
     const V = this.v, U = this.u, pending = this.pending!;
     const values = this.values!;
     const A = values.get('a')!, B = values.get('b')!;
-    const K1 = values.get('k1')!, K2 = values.get('k2')!, K3 = values.get('k3')!, PEAK = values.get('vpeak')!;
+    const { k1, k2, k3, vpeak } = p;
     const h = dt / 2;
     const n = this.size;
     let count = 0;
@@ -583,11 +592,10 @@ export class NeuronGroup implements SpikingGroup {
       let v = V[i];
       let u = U[i];
       const I = perNeuron === null ? shared : shared + perNeuron[i];
-      const k1 = K1[i], k2 = K2[i], k3 = K3[i];
       v = v + h * (k1 * (v * v) + k2 * v + k3 - u + I);
       v = v + h * (k1 * (v * v) + k2 * v + k3 - u + I);
       u = u + dt * A[i] * (B[i] * v - u);
-      if (v >= PEAK[i]) pending[count++] = i;
+      if (v >= vpeak) pending[count++] = i;
       V[i] = v;
       U[i] = u;
       sum += v + u;

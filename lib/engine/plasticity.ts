@@ -31,8 +31,8 @@ export interface LearningRule {
   readonly bytes: number;
   /** the presynaptic group's spikes of step `step` (local indices within the projection); called every step */
   preSpikes(step: number, indices: Int32Array, count: number, offset: number): void;
-  /** synapse k reached its target in step `step` */
-  arrival(step: number, k: number, target: number, weight: Float64Array): void;
+  /** the synapses queue[0 .. n) reached their targets in step `step` (their weights were delivered) */
+  arrivals(step: number, queue: Int32Array, n: number, target: Int32Array, weight: Float64Array): void;
   /** the target population's spikes of step `step`; called every step */
   postSpikes(step: number, indices: Int32Array, count: number, weight: Float64Array): void;
   endStep(step: number, weight: Float64Array): void;
@@ -85,6 +85,8 @@ class Izhikevich2006 implements LearningRule {
   private readonly decay: number;
   private readonly periodSteps: number;
   private readonly delay: Uint16Array;
+  /** per delay d, the offset of LTP(step - d) in history during postSpikes() */
+  private readonly rows: Int32Array;
 
   constructor(private readonly spec: Izhikevich2006Spec, private readonly c: Connectivity, dt: number) {
     const nPost = postSize(c);
@@ -93,6 +95,7 @@ class Izhikevich2006 implements LearningRule {
     this.ltd = new Float64Array(nPost);
     this.slots = c.maxDelay + 1;
     this.history = new Float64Array(this.slots * c.nPre);
+    this.rows = new Int32Array(this.slots);
     this.decay = Math.pow(spec.traceDecay, dt);
     this.periodSteps = Math.round(spec.period / dt);
     this.delay = c.delay;
@@ -120,25 +123,35 @@ class Izhikevich2006 implements LearningRule {
   }
 
   postSpikes(step: number, indices: Int32Array, count: number): void {
+    if (count === 0) return;
     const { start, synapse, pre } = this.incoming;
     const n = this.c.nPre;
     const h = this.history;
     const ltd = this.ltd;
+    const sd = this.derivative;
+    const delay = this.delay;
     const nPost = ltd.length;
+    // where LTP_j(step - d) is kept, for every delay d (steps before 0 read a row of zeros)
+    const rows = this.rows;
+    for (let d = 1; d < this.slots; d++) rows[d] = step - d >= 0 ? ((step - d) % this.slots) * n : -1;
     for (let s = 0; s < count; s++) {
       const i = indices[s];
       if (i >= nPost) continue; // a neuron no plastic synapse reaches
       ltd[i] = this.spec.aMinus;
-      for (let m = start[i]; m < start[i + 1]; m++) {
+      for (let m = start[i], end = start[i + 1]; m < end; m++) {
         const k = synapse[m];
-        const when = step - this.delay[k];
-        if (when >= 0) this.derivative[k] += h[(when % this.slots) * n + pre[k]];
+        const row = rows[delay[k]];
+        if (row >= 0) sd[k] += h[row + pre[k]];
       }
     }
   }
 
-  arrival(_step: number, k: number, target: number): void {
-    this.derivative[k] -= this.ltd[target];
+  arrivals(_step: number, queue: Int32Array, n: number, target: Int32Array): void {
+    const sd = this.derivative, ltd = this.ltd;
+    for (let a = 0; a < n; a++) {
+      const k = queue[a];
+      sd[k] -= ltd[target[k]];
+    }
   }
 
   endStep(step: number, weight: Float64Array): void {
@@ -199,10 +212,13 @@ class PairStdp implements LearningRule {
     // traces live on the synapses and move at arrivals
   }
 
-  arrival(step: number, k: number, _target: number, weight: Float64Array): void {
-    this.catchUp(k, step);
-    this.apre[k] += this.spec.aPlus;
-    weight[k] = clip(weight[k] + this.apost[k], this.spec.wMin, this.spec.wMax);
+  arrivals(step: number, queue: Int32Array, n: number, _target: Int32Array, weight: Float64Array): void {
+    for (let a = 0; a < n; a++) {
+      const k = queue[a];
+      this.catchUp(k, step);
+      this.apre[k] += this.spec.aPlus;
+      weight[k] = clip(weight[k] + this.apost[k], this.spec.wMin, this.spec.wMax);
+    }
   }
 
   postSpikes(step: number, indices: Int32Array, count: number, weight: Float64Array): void {

@@ -96,6 +96,8 @@ export class Projection {
   private queue: Int32Array[] = [];
   private queued: Int32Array = new Int32Array(0);
   private readonly slots: number;
+  /** plastic: the queue slot of each delay for the step being emitted */
+  private readonly slotOf: Int32Array;
 
   constructor(
     readonly id: string,
@@ -109,6 +111,7 @@ export class Projection {
     this.weight = connectivity.weight;
     this.initialWeight = connectivity.weight.slice();
     this.slots = connectivity.maxDelay + 1;
+    this.slotOf = new Int32Array(connectivity.maxDelay + 1);
     this.rule = createRule(spec.plasticity, connectivity, dt);
     if (this.rule) {
       this.queue = Array.from({ length: this.slots }, () => new Int32Array(16));
@@ -135,35 +138,62 @@ export class Projection {
     if (count === 0) return;
     const weight = this.weight;
     const base = step - pre.lag;
-    const maxDelay = this.connectivity.maxDelay;
+    const { maxDelay, minDelay } = this.connectivity;
+    const spikes = pre.spikeIndices;
     if (this.rule === null) {
       const ring = this.input.buffer;
       const offsets = this.input.offsetsFrom(base, maxDelay);
+      if (minDelay === maxDelay && this.connectivity.dense) {
+        // all-to-all with one delay (net 2003): each row adds the weights to the targets 0 .. nPost - 1
+        const offset = offsets[maxDelay];
+        const nPost = this.connectivity.nPost;
+        for (let s = 0; s < count; s++) {
+          const j = spikes[s] - preOffset;
+          if (j < 0 || j >= nPre) continue;
+          const from = rowStart[j];
+          for (let i = 0; i < nPost; i++) ring[offset + i] += weight[from + i];
+        }
+        return;
+      }
+      if (minDelay === maxDelay) {
+        // one delay for every synapse (both published networks): one row of the ring
+        const offset = offsets[maxDelay];
+        for (let s = 0; s < count; s++) {
+          const j = spikes[s] - preOffset;
+          if (j < 0 || j >= nPre) continue;
+          for (let k = rowStart[j], end = rowStart[j + 1]; k < end; k++) ring[offset + target[k]] += weight[k];
+        }
+        return;
+      }
       for (let s = 0; s < count; s++) {
-        const j = pre.spikeIndices[s] - preOffset;
+        const j = spikes[s] - preOffset;
         if (j < 0 || j >= nPre) continue;
         for (let k = rowStart[j], end = rowStart[j + 1]; k < end; k++) ring[offsets[delay[k]] + target[k]] += weight[k];
       }
       return;
     }
+    // plastic: queue every synapse under the slot of its arrival step
     const slots = this.slots;
+    const slotOf = this.slotOf;
+    for (let d = 0; d <= maxDelay; d++) slotOf[d] = (base + d) % slots;
     for (let s = 0; s < count; s++) {
-      const j = pre.spikeIndices[s] - preOffset;
+      const j = spikes[s] - preOffset;
       if (j < 0 || j >= nPre) continue;
-      for (let k = rowStart[j], end = rowStart[j + 1]; k < end; k++) this.enqueue((base + delay[k]) % slots, k);
+      const from = rowStart[j], end = rowStart[j + 1];
+      for (let k = from; k < end; k++) {
+        const slot = slotOf[delay[k]];
+        const n = this.queued[slot];
+        if (n === this.queue[slot].length) this.grow(slot);
+        this.queue[slot][n] = k;
+        this.queued[slot] = n + 1;
+      }
     }
   }
 
-  private enqueue(slot: number, synapse: number): void {
-    let q = this.queue[slot];
-    const n = this.queued[slot];
-    if (n === q.length) {
-      const bigger = new Int32Array(q.length * 2);
-      bigger.set(q);
-      this.queue[slot] = q = bigger;
-    }
-    q[n] = synapse;
-    this.queued[slot] = n + 1;
+  private grow(slot: number): void {
+    const bigger = new Int32Array(this.queue[slot].length * 2);
+    bigger.set(this.queue[slot]);
+    this.queue[slot] = bigger;
   }
 
   /** Plastic synapses: the arrivals of step `step` add their weight and let the rule see them. */
@@ -174,14 +204,16 @@ export class Projection {
     const q = this.queue[slot];
     const n = this.queued[slot];
     if (n === 0) return;
-    const input = this.input;
+    const ring = this.input.buffer;
+    const offset = this.input.offsetsFrom(step, 0)[0];
     const target = this.connectivity.target;
     const weight = this.weight;
+    // the weights as they are when the spikes arrive, then the rule sees the arrivals
     for (let a = 0; a < n; a++) {
       const k = q[a];
-      input.add(step, target[k], weight[k]); // the weight as it is when the spike arrives
-      rule.arrival(step, k, target[k], weight);
+      ring[offset + target[k]] += weight[k];
     }
+    rule.arrivals(step, q, n, target, weight);
     this.queued[slot] = 0;
   }
 

@@ -7,7 +7,7 @@
  * window onset <= t <= offset instead.
  */
 import { compileExpression, type CompiledExpression } from './expression';
-import { PURPOSE, Stream, StreamBank, streamKey } from './rng';
+import { addGaussians, PURPOSE, Stream, StreamBank, streamKey } from './rng';
 import { ConfigError, isBlank, oneOf, optionalNumber, toNumber, toNumberList } from './validate';
 
 /**
@@ -193,7 +193,7 @@ export function createSource(spec: SourceSpec, random: SourceRandom = { seed: 1,
         addTo(out: Float64Array, _t: number, target: number) {
           let bank = banks.get(target);
           if (!bank) banks.set(target, (bank = new StreamBank(out.length, [random.seed, key, PURPOSE.noise, target])));
-          for (let i = 0; i < out.length; i++) out[i] += mean + std * bank.gaussian(i);
+          addGaussians(bank.state, out, mean, std);
         },
       };
     }

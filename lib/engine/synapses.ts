@@ -414,6 +414,10 @@ export interface Connectivity {
   /** in steps, >= 1 */
   delay: Uint16Array;
   maxDelay: number;
+  /** the shortest delay (equal to maxDelay when every synapse has the same) */
+  minDelay: number;
+  /** every row holds every target 0 .. nPost - 1 in order (all-to-all with autapses): target[k] need not be read */
+  dense: boolean;
 }
 
 /** Where a synapse node's random numbers come from. */
@@ -499,7 +503,10 @@ export function buildConnectivity(spec: SynapseSpec, sides: SynapseSides, random
       throw new ConfigError('plasticity', spec.plasticity.rule, `applies to excitatory synapses only, but synapse ${s} has the negative weight ${weight[s]}`);
     }
   }
-  return { nPre, preOffset: sides.preOffset, nPost, rowStart, target: targets.target, weight, delay, maxDelay };
+  let minDelay = maxDelay;
+  for (let s = 0; s < total; s++) if (delay[s] < minDelay) minDelay = delay[s];
+  const dense = spec.rule === 'all-to-all' && sides.postOffset === 0 && total === nPre * nPost;
+  return { nPre, preOffset: sides.preOffset, nPost, rowStart, target: targets.target, weight, delay, maxDelay, minDelay, dense };
 }
 
 interface Targets {
