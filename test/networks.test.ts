@@ -323,6 +323,25 @@ describe('delays: a spike recorded at step e reaches its targets at step e - lag
     }
   }
 
+  it('a generator emits each time in the step nearest to it, at most once per channel and step, channels ascending', () => {
+    const nodes = [
+      clock(1, ['gen', 'B']),
+      { ...generator('gen', '[[1.0, 1], [1.1, 0], [1.2, 1], [2.5, 0], [3.49, 1], [3.5, 0]]', ['syn', 'spikesGen']), size: 2 },
+      spikeMonitor('spikesGen'),
+      synapse('syn', { weight: 1, delay: 2 }, ['B']),
+      neuron('B', 1, 'izhikevich', ['inB']),
+      inputMonitor('inB'),
+    ];
+    const network = build(nodes);
+    network.run(10);
+    const spikes = network.spikeMonitors.get('spikesGen')!.result();
+    // 1.0, 1.1 and 1.2 ms are all step 1; 2.5 rounds up to 3, 3.49 down to 3, 3.5 up to 4
+    expect(spikes.times).toEqual([1, 1, 3, 3, 4]);
+    expect(spikes.indices).toEqual([0, 1, 0, 1, 0]);
+    // each channel reaches B once per step: two at step 3, two at step 5, one at step 6
+    expect(inputSteps(network, 'inB')).toEqual([[3, 2], [5, 2], [6, 1]]);
+  });
+
   it('an exponential synapse adds the weight to g in the step of arrival, then g decays by exp(-dt/tau)', () => {
     const dt = 0.5;
     const tau = 3;
