@@ -226,6 +226,60 @@ export function splitDelays(stream: Stream, K: number, D: number): number[] {
 }
 
 // ---------------------------------------------------------------------------------------------
+// One population of the half-step scheme (any dt), fed by a constant and a noise source
+// ---------------------------------------------------------------------------------------------
+
+export interface HalfStepPopulation {
+  /** per-neuron parameters of the 2003 form (k1 0.04, k2 5, k3 140, vpeak 30) */
+  a: number[]; b: number[]; c: number[]; d: number[];
+  v0: number;
+  dt: number;
+  /** the shared input: one constant source */
+  constant: number;
+  /** one noise source: mean, std, and the stream of neuron i */
+  mean: number; std: number;
+  noise: (i: number) => Stream;
+}
+
+/** Runs `steps` steps; the recorded spikes and u of every neuron after every step. */
+export function halfStepPopulation(p: HalfStepPopulation, steps: number): Spikes & { u: number[][] } {
+  const N = p.a.length;
+  const h = p.dt / 2;
+  const v: number[] = [];
+  const u: number[] = [];
+  const noise: Stream[] = [];
+  const trace: number[][] = [];
+  for (let i = 0; i < N; i++) {
+    v.push(p.v0);
+    u.push(p.b[i] * p.v0);
+    noise.push(p.noise(i));
+    trace.push([]);
+  }
+  const out = { times: [] as number[], indices: [] as number[], u: trace };
+  for (let k = 0; k < steps; k++) {
+    const shared = 0 + p.constant;
+    const buffer: number[] = [];
+    for (let i = 0; i < N; i++) buffer.push(0 + (p.mean + p.std * noise[i].gaussian()));
+    for (let i = 0; i < N; i++) {
+      if (v[i] >= 30) {
+        out.times.push(k * p.dt);
+        out.indices.push(i);
+        v[i] = p.c[i];
+        u[i] = u[i] + p.d[i];
+      }
+    }
+    for (let i = 0; i < N; i++) {
+      const I = shared + buffer[i];
+      v[i] = v[i] + h * ((((0.04 * (v[i] * v[i]) + 5 * v[i]) + 140) - u[i]) + I);
+      v[i] = v[i] + h * ((((0.04 * (v[i] * v[i]) + 5 * v[i]) + 140) - u[i]) + I);
+      u[i] = u[i] + (p.dt * p.a[i]) * (p.b[i] * v[i] - u[i]);
+      trace[i].push(u[i]);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The 2003 network (net.m)
 // ---------------------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import {
   polychronizationFlow, Stream as EngineStream, streamKey, SYNAPSE_DEFAULTS, type FlowNode,
 } from '../lib';
 import {
-  hashString, inDegreeRows, lowbias32, network2003, nodeKey, outDegreeRows, probabilityRows, spnet, Stream, type Spikes,
+  halfStepPopulation, hashString, inDegreeRows, lowbias32, network2003, nodeKey, outDegreeRows, probabilityRows, spnet, Stream, type Spikes,
 } from './network-reference';
 
 // ---------------------------------------------------------------------------------------------
@@ -260,6 +260,47 @@ describe('exactly as the reference', () => {
     expect(Math.max(...reference.excitatory.weight)).toBeGreaterThan(6.03);
     expect(Math.min(...reference.excitatory.weight)).toBeLessThan(6);
   });
+
+  for (const [label, params] of [
+    ['uniform parameters', { a: 0.02, b: 0.2, c: -65, d: 8, v0: -65 }],
+    ['per-neuron parameters', { a: '0.02 + 0.01 * r', b: '0.2 + 0.05 * r2', c: '-65 + 15 * r^2', d: '8 - 6 * r2', v0: -65 }],
+  ] as const) {
+    it(`the half-step scheme at dt 0.5 with ${label}: the same u in every step and the same spikes`, () => {
+      const dt = 0.5;
+      const steps = 2000;
+      const nodes: FlowNode[] = [
+        clock(dt, ['drive', 'noise', 'P']),
+        constant('drive', 4, 'P'),
+        { id: 'noise', type: NODE_TYPES.source, name: 'noise', kind: 'noise', mean: 1, std: 3, seed: '', wires: [['P']] },
+        neuron('P', 5, 'izhikevich-net', ['spikesP', 'uP'], params),
+        spikeMonitor('spikesP'),
+        { id: 'uP', type: NODE_TYPES.stateMonitor, name: 'uP', variables: 'u', indices: 'all', live: false, format: 'arrays', wires: [[]] },
+      ];
+      const network = build(nodes);
+      network.run(steps);
+      const key = nodeKey('P');
+      // the per-neuron draws r, r2 from [S, key, 2, i], in that order
+      const draws = Array.from({ length: 5 }, (_, i) => {
+        const stream = new Stream([1, key, 2, i]);
+        const r = stream.uniform();
+        return { r, r2: stream.uniform() };
+      });
+      const perNeuron = typeof params.a === 'string';
+      const reference = halfStepPopulation({
+        a: draws.map(({ r }) => (perNeuron ? 0.02 + 0.01 * r : 0.02)),
+        b: draws.map(({ r2 }) => (perNeuron ? 0.2 + 0.05 * r2 : 0.2)),
+        c: draws.map(({ r }) => (perNeuron ? -65 + 15 * Math.pow(r, 2) : -65)),
+        d: draws.map(({ r2 }) => (perNeuron ? 8 - 6 * r2 : 8)),
+        v0: -65, dt, constant: 4, mean: 1, std: 3,
+        noise: (i) => new Stream([1, nodeKey('noise'), 1, key, i]),
+      }, steps);
+      const spikes = network.spikeMonitors.get('spikesP')!.result();
+      expect(reference.times.length).toBeGreaterThan(50);
+      expect(spikes.times).toEqual(reference.times);
+      expect(spikes.indices).toEqual(reference.indices);
+      expect(network.stateMonitors.get('uP')!.result().u).toEqual(reference.u);
+    });
+  }
 
   it('spnet: the synapses follow the doc: 100 distinct targets per row, no autapses, 5 synapses per delay of 1..20 ms', () => {
     const { reference } = spnetSeed1();
