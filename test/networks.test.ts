@@ -447,6 +447,11 @@ describe('connection rules', () => {
     expect(ranged.pre).toEqual(Array.from({ length: 10 }, (_, i) => i));
     expect(ranged.post).toEqual(Array.from({ length: 10 }, (_, i) => i + 20));
     expect(() => connect({ rule: 'one-to-one', weight: 1 }, { P: 40, Q: 30 })).toThrow('synapse "syn": rule needs populations of the same size (40 and 30 neurons)');
+    // one-to-one and list connect what they name: onto the same neurons they are autapses
+    const self = saved(connect({ rule: 'one-to-one', weight: 1 }, { P: 12 }));
+    expect(self.post).toEqual(self.pre);
+    expect(self.pre).toHaveLength(12);
+    expect(saved(connect({ rule: 'list', connections: '[[3, 3], [3, 4]]', weight: 1 }, { P: 12 })).post).toEqual([3, 4]);
   });
 
   it('out-degree: exactly K distinct targets per row, no autapses; with duplicates K draws; the doc\'s Floyd draws', () => {
@@ -530,6 +535,14 @@ describe('connection rules', () => {
     // the doc: j and i are indices within the ranges; the own index shifts the candidates
     const reference = outDegreeRows(1, nodeKey('syn'), 10, 20, 12, false, (j) => j + 10 - 5).map((row) => row.map((i) => i + 5));
     expect(Array.from({ length: 10 }, (_, j) => degree.get(10 + j))).toEqual(reference);
+    // in-degree over ranges: sources within preNeurons, never the target itself
+    const incoming = saved(connect({ rule: 'in-degree', degree: 5, preNeurons: '0-9', postNeurons: '5-14', weight: 1 }, { P: 40 }));
+    expect(incoming.pre.every((j) => j >= 0 && j <= 9)).toBe(true);
+    expect(incoming.post.every((i) => i >= 5 && i <= 14)).toBe(true);
+    expect(incoming.pre.some((j, n) => j === incoming.post[n])).toBe(false);
+    const inRows = inDegreeRows(1, nodeKey('syn'), 10, 10, 5, false, (i) => (i + 5 < 10 ? i + 5 : -1));
+    expect(incoming.post).toEqual(inRows.flatMap((row) => row.map((i) => i + 5)));
+    expect(incoming.pre).toEqual(inRows.flatMap((row, j) => row.map(() => j)));
     // disjoint ranges of one population: every target is a candidate
     const disjoint = rowsOf(connect({ rule: 'out-degree', degree: 20, preNeurons: '30-39', postNeurons: '0-19', weight: 1 }, { P: 40 }), 'syn');
     for (const row of disjoint.values()) expect(row).toEqual(Array.from({ length: 20 }, (_, i) => i));
