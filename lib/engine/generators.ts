@@ -83,8 +83,10 @@ export class SpikeGenerator implements SpikingGroup {
       this.steps = this.channels = null;
     } else {
       this.streams = null;
-      this.steps = Int32Array.from(spec.spikes, ([t]) => Math.round(t / dt));
-      this.channels = Int32Array.from(spec.spikes, ([, c]) => c);
+      // by step, then channel: times that round to one step may come in any channel order
+      const spikes = spec.spikes.map(([t, c]): [number, number] => [Math.round(t / dt), c]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      this.steps = Int32Array.from(spikes, ([step]) => step);
+      this.channels = Int32Array.from(spikes, ([, c]) => c);
     }
   }
 

@@ -6,7 +6,8 @@
  *    trace to aMinus; both decay by traceDecay per ms (traceDecay^dt per step);
  *  - at a postsynaptic spike in step t, every plastic synapse onto the neuron adds to its
  *    derivative the presynaptic LTP trace read `delay` steps back, LTP_pre(t - delay): a spike
- *    that arrived earlier potentiates, one arriving in the same step does not;
+ *    that arrived earlier potentiates; one arriving in the same step potentiates only when its
+ *    group records spikes in the step it crosses (lag 0: single-step schemes, generators);
  *  - at an arrival, the synapse's derivative loses the target's current LTD trace (which
  *    already includes a target spike of the same step when the target fires at the start of
  *    its steps, as in the half-step scheme);
@@ -181,29 +182,24 @@ class PairStdp implements LearningRule {
   /** step of each synapse's last trace update */
   private readonly last: Float64Array;
   private readonly incoming: Incoming;
-  private readonly preDecayPerStep: number;
-  private readonly postDecayPerStep: number;
-
-  constructor(private readonly spec: StdpSpec, c: Connectivity, dt: number) {
+  constructor(private readonly spec: StdpSpec, c: Connectivity, private readonly dt: number) {
     const total = c.target.length;
     this.incoming = new Incoming(c, postSize(c));
     this.apre = new Float64Array(total);
     this.apost = new Float64Array(total);
     this.last = new Float64Array(total);
-    this.preDecayPerStep = -dt / spec.tauPlus;
-    this.postDecayPerStep = -dt / spec.tauMinus;
   }
 
   get bytes(): number {
     return this.apre.byteLength + this.apost.byteLength + this.last.byteLength + this.incoming.bytes;
   }
 
-  /** Decays synapse k's traces to step `step` (exactly: exp(-elapsed dt / tau)). */
+  /** Decays synapse k's traces to step `step`: x <- x·exp(−Δsteps·dt/τ), evaluated as written (docs/networks.md). */
   private catchUp(k: number, step: number): void {
     const elapsed = step - this.last[k];
     if (elapsed > 0) {
-      this.apre[k] *= Math.exp(elapsed * this.preDecayPerStep);
-      this.apost[k] *= Math.exp(elapsed * this.postDecayPerStep);
+      this.apre[k] *= Math.exp((-elapsed * this.dt) / this.spec.tauPlus);
+      this.apost[k] *= Math.exp((-elapsed * this.dt) / this.spec.tauMinus);
       this.last[k] = step;
     }
   }

@@ -285,7 +285,9 @@ export function delaySteps(ms: number, dt: number, field = 'delay'): number {
   if (Math.abs(steps - whole) > 1e-9 * Math.max(1, steps)) {
     const below = Math.max(1, Math.floor(steps)) * dt;
     const above = Math.ceil(steps) * dt;
-    throw new ConfigError(field, ms, `is not a whole number of steps at dt = ${dt} ms; the nearest valid delays are ${fmt(below)} and ${fmt(above)} ms`);
+    // below one step the only neighbour is one step
+    const nearest = below === above ? `the nearest valid delay is ${fmt(above)} ms` : `the nearest valid delays are ${fmt(below)} and ${fmt(above)} ms`;
+    throw new ConfigError(field, ms, `is not a whole number of steps at dt = ${dt} ms; ${nearest}`);
   }
   if (whole < 1) throw new ConfigError(field, ms, `must be at least one step (dt = ${dt} ms)`);
   if (whole > MAX_DELAY_STEPS) throw new ConfigError(field, ms, `must be at most ${MAX_DELAY_STEPS} steps (${fmt(MAX_DELAY_STEPS * dt)} ms at dt = ${dt} ms)`);
