@@ -10,7 +10,7 @@ import { normalizeClock, Simulation, type ClockSettings, type RunEvent } from '.
 import { requirePreset } from '../lib/flow/presets';
 import { ConfigError, optionalNumber, toNumber } from '../lib/engine/validate';
 import type { Node, NodeMessage, NodeRED } from './api';
-import { commandOf, deployedGraph, formatNumber, memberOf, onInput, reportError, ThrottledStatus, type ActiveRun, type SimulationMember } from './shared';
+import { commandOf, deployedGraph, warnStrayWires, formatNumber, memberOf, onInput, reportError, ThrottledStatus, type ActiveRun, type SimulationMember } from './shared';
 
 export const COMMANDS = ['start', 'stop', 'pause', 'resume', 'reset', 'run', 'step'] as const;
 /** Clock settings a start or run message may change (msg.preset sets dt and duration from a pattern). */
@@ -56,6 +56,7 @@ export default function register(RED: NodeRED): void {
     try {
       settings = normalizeClock(config);
       node.status({ fill: 'grey', shape: 'dot', text: `ready, dt ${settings.dt} ms` });
+      warnStrayWires(RED, node, config);
     } catch (e) {
       reportError(node, config, e);
     }

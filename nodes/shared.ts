@@ -2,7 +2,7 @@
  * What the five node adapters share: the table of live simulation nodes (so a clock can
  * reach the nodes of its network), error reporting and throttled status.
  */
-import { clocksOf, flowGraph, labelOf, type FlowGraph, type FlowNode } from '../lib/flow/compiler';
+import { clocksOf, strayWireWarning, flowGraph, labelOf, type FlowGraph, type FlowNode } from '../lib/flow/compiler';
 import type { Network } from '../lib/engine/network';
 import type { RunEvent, Simulation } from '../lib/engine/simulation';
 import { ConfigError } from '../lib/engine/validate';
@@ -105,12 +105,26 @@ export function reportError(node: Node, config: FlowNode, err: unknown, msg?: No
 
 /** Status for a node outside every clock's network; returns true when the node is in one. */
 export function showWiring(RED: NodeRED, node: Node, config: FlowNode, idle: NodeStatus): boolean {
+  if (warnStrayWires(RED, node, config)) return false;
   const clocks = clocksOf(deployedGraph(RED, config.id), config.id);
   if (clocks.length === 0) {
     node.status({ fill: 'yellow', shape: 'ring', text: 'not wired to a clock' });
     return false;
   }
   node.status(idle);
+  return true;
+}
+
+/**
+ * Warns (log and a yellow status) when the node's simulation wire leads to ordinary nodes, which
+ * it never reaches with a message (e.g. a function node between a clock and a source). True when
+ * it warned.
+ */
+export function warnStrayWires(RED: NodeRED, node: Node, config: FlowNode): boolean {
+  const warning = strayWireWarning(deployedGraph(RED, config.id), config.id);
+  if (warning === null) return false;
+  node.warn(warning);
+  node.status({ fill: 'yellow', shape: 'ring', text: 'output 1 feeds no node' });
   return true;
 }
 

@@ -104,6 +104,11 @@ export interface FlowGraph {
   readonly in: ReadonlyMap<string, string[]>;
   /** wires between simulation nodes that mean nothing, e.g. source -> monitor, by the node they leave */
   readonly invalid: ReadonlyMap<string, Array<{ from: FlowNode; to: FlowNode }>>;
+  /**
+   * simulation wires (the first output of a clock, source, neuron, generator or synapse) that lead
+   * to ordinary nodes, by the node they leave: they carry no messages, so such a node is cut off
+   */
+  readonly strays: ReadonlyMap<string, FlowNode[]>;
   /** the connected component of each node, filled in as they are asked for */
   readonly components: Map<string, ReadonlySet<string>>;
 }
@@ -111,7 +116,12 @@ export interface FlowGraph {
 /** Builds the graph of a flow's simulation wires (see FlowGraph). */
 export function flowGraph(nodes: readonly FlowNode[]): FlowGraph {
   const byId = new Map<string, FlowNode>();
-  for (const node of nodes) if (isSimulationNode(node)) byId.set(node.id, node);
+  const others = new Map<string, FlowNode>();
+  for (const node of nodes) {
+    if (isSimulationNode(node)) byId.set(node.id, node);
+    else if (node && typeof node.id === 'string') others.set(node.id, node);
+  }
+  const strays = new Map<string, FlowNode[]>();
   const out = new Map<string, string[]>();
   const into = new Map<string, string[]>();
   const invalid = new Map<string, Array<{ from: FlowNode; to: FlowNode }>>();
@@ -125,7 +135,12 @@ export function flowGraph(nodes: readonly FlowNode[]): FlowGraph {
     const firstOutput = Array.isArray(from.wires) && Array.isArray(from.wires[0]) ? from.wires[0] : [];
     for (const toId of firstOutput) {
       const to = byId.get(toId);
-      if (!to) continue; // an ordinary node (or a disabled one): not part of the simulation
+      if (!to) {
+        // an ordinary node (or a disabled one of ours): not part of the simulation
+        const other = others.get(toId);
+        if (other && !SIMULATION_TYPES.has(other.type)) strays.set(from.id, [...(strays.get(from.id) ?? []), other]);
+        continue;
+      }
       if (!allowed.includes(to.type)) {
         invalid.set(from.id, [...(invalid.get(from.id) ?? []), { from, to }]);
         continue;
@@ -134,7 +149,7 @@ export function flowGraph(nodes: readonly FlowNode[]): FlowGraph {
       into.get(to.id)!.push(from.id);
     }
   }
-  return { byId, out, in: into, invalid, components: new Map() };
+  return { byId, out, in: into, invalid, strays, components: new Map() };
 }
 
 const graphOf = (flow: readonly FlowNode[] | FlowGraph): FlowGraph => (Array.isArray(flow) ? flowGraph(flow as readonly FlowNode[]) : (flow as FlowGraph));
@@ -156,6 +171,27 @@ function component(graph: FlowGraph, id: string): ReadonlySet<string> {
   }
   for (const member of seen) graph.components.set(member, seen);
   return seen;
+}
+
+/**
+ * A warning for a node whose simulation wire (first output) leads to ordinary nodes, which that
+ * wire never reaches with a message; null when there is none. Ordinary nodes wired into our
+ * nodes' inputs are the documented way in and are never a problem.
+ */
+export function strayWireWarning(flow: readonly FlowNode[] | FlowGraph, id: string): string | null {
+  const graph = graphOf(flow);
+  const from = graph.byId.get(id);
+  const strays = graph.strays.get(id);
+  if (!from || !strays || strays.length === 0) return null;
+  const names = strays.map((n) => (n.name ? `${n.type} "${n.name}"` : `${n.type} ${n.id}`)).join(', ');
+  return `${labelOf(from)}: its first output is a simulation wire, which carries no messages, but it leads to ${names}; ` +
+    `wire it to ${simulationTargetsOf(from.type)} (simulation nodes), and use ${from.type === NODE_TYPES.clock ? 'the second output (run events)' : 'a monitor'} to send data to ordinary nodes`;
+}
+
+/** The kinds a simulation wire of this node may lead to, in words. */
+function simulationTargetsOf(type: string): string {
+  const kinds = (ALLOWED_TARGETS[type] ?? []).map((t) => KIND_NAMES[t]);
+  return kinds.length <= 1 ? kinds.join('') : `${kinds.slice(0, -1).join(', ')} or ${kinds[kinds.length - 1]}`;
 }
 
 /**
