@@ -4,22 +4,21 @@
  * form's default (2003: izhikevich, 2007: the book's euler) for a neuron without a scheme, and
  * picking a preset sets the scheme it was published with.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNodeRed, type NodeRedProcess } from './support/node-red-process';
 
 const ROOT = join(__dirname, '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let userDir: string;
-let red: ChildProcess;
+let red: NodeRedProcess | undefined;
 let browser: Browser;
 let base: string;
-let log = '';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -30,19 +29,6 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-async function waitForServer(url: string, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`Node-RED did not start within ${ms} ms:\n${log}`);
 }
 
 const neuron = (id: string, fields: Record<string, unknown>, y: number) => ({
@@ -65,10 +51,7 @@ beforeAll(async () => {
     `module.exports = ${JSON.stringify({ uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', nodesDir: [ROOT], credentialSecret: false, editorTheme: { tours: false }, telemetry: { enabled: false } })};`,
   );
   writeFileSync(join(userDir, 'flows.json'), JSON.stringify(FLOWS));
-  red = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', join(userDir, 'settings.js')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  red.stdout!.on('data', (d) => (log += d));
-  red.stderr!.on('data', (d) => (log += d));
-  await waitForServer(`${base}/settings`, 60_000);
+  red = await startNodeRed(userDir);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -78,8 +61,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  red?.kill('SIGINT');
-  await new Promise((r) => setTimeout(r, 500));
+  await red?.stop();
   rmSync(userDir, { recursive: true, force: true });
 });
 

@@ -98,8 +98,6 @@ export const finished = (msg: Msg) => msg.payload.event === 'finished';
 export const ended = (msg: Msg) => ['finished', 'stopped', 'error'].includes(msg.payload.event);
 /** One turn of the event loop: what was queued before (e.g. Node-RED's message deliveries) has run. */
 export const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
-/** @deprecated waits for a fixed time: being replaced by waiting for the events themselves */
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The messages a helper node receives from now on, in order. */
 export function collect(id: string): Msg[] {
