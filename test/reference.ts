@@ -1,7 +1,8 @@
 /**
- * An independent implementation of the published scheme (shared/patterns.md), written from
- * the table and NOT using lib/: each pattern's input is transcribed literally. Tests compare
- * the product's spike times with these.
+ * An independent implementation of the published scheme, transcribed from docs/patterns.md
+ * (its tables and its description of the scheme) and NOT using lib/: each pattern's input is
+ * written literally, with the inequalities of the author's script. Tests compare the product's
+ * spike times and traces with these.
  */
 export interface ReferencePattern {
   a: number; b: number; c: number; d: number;
