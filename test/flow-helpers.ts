@@ -148,8 +148,10 @@ let markers = 0;
  * every message of its earlier runs has been delivered, so that what arrives next belongs to
  * what the test does next. It relies on what the clock promises: commands that arrive while a
  * run's results are being sent wait for them, in order. So it stops the clock, sends a run of an
- * invalid length (refused only once everything before it was done), waits for that refusal, and
- * gives Node-RED one more turn of the event loop to deliver what was sent until then.
+ * invalid length (refused only once everything before it was done), and waits for that refusal.
+ * Then two turns of the event loop: in the first, the run events still on their way through the
+ * clock's chain of promises are sent (promises settle before the loop turns); in the second,
+ * Node-RED delivers them (it delivers every message one turn after it was sent, in order).
  */
 export async function settle(clockId = 'clock'): Promise<void> {
   const marker = `settle-${++markers}`;
@@ -157,6 +159,7 @@ export async function settle(clockId = 'clock'): Promise<void> {
   helper.getNode(clockId).receive({ payload: 'stop' });
   helper.getNode(clockId).receive({ payload: 'run', ms: marker });
   await refused;
+  await tick();
   await tick();
 }
 
