@@ -16,6 +16,14 @@ import { REFERENCE, simulateReference } from './reference';
 
 const ROOT = join(__dirname, '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/**
+ * How long one step in the browser (a page to load, a chart to fill, a node to appear) may take
+ * before the test calls it hung, and how long a whole test may take: generous, because a busy
+ * machine makes Chromium and Node-RED slow, and every wait ends as soon as what it waits for
+ * has happened.
+ */
+const STEP_MS = 120_000;
+const TEST_MS = 300_000;
 const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'docs') : mkdtempSync(join(tmpdir(), 'izh-shots-'));
 const TYPES = ['izh-clock', 'izh-source', 'izh-neuron', 'izh-spike-monitor', 'izh-state-monitor'];
 
@@ -93,24 +101,26 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
+    timeout: STEP_MS,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   mkdirSync(SHOTS, { recursive: true });
-}, 120_000);
+}, TEST_MS);
 
 afterAll(async () => {
   await browser?.close();
   await red?.stop();
   rmSync(userDir, { recursive: true, force: true });
-});
+}, STEP_MS);
 
 describe('in the editor', () => {
   it('shows the five nodes in the palette, imports an example from the menu, deploys it and runs it from the button', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+    page.setDefaultTimeout(STEP_MS);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(base);
-    for (const type of TYPES) await page.waitForSelector(`.red-ui-palette-node[data-palette-type="${type}"]`, { timeout: 30_000 });
+    for (const type of TYPES) await page.waitForSelector(`.red-ui-palette-node[data-palette-type="${type}"]`);
 
     // Import > Examples > @spiking-red/node-red-izhikevich > features > A tonic spiking
     await page.click('#red-ui-header-button-sidemenu');
@@ -128,24 +138,24 @@ describe('in the editor', () => {
     // the example brings its own flow tab
     await page.locator('#red-ui-workspace-tabs .red-ui-tab', { hasText: 'A tonic spiking' }).click();
     const clock = page.locator('g.red-ui-flow-node-group', { hasText: 'dt 0.25 ms, 100 ms' });
-    await clock.waitFor({ timeout: 10_000 });
+    await clock.waitFor();
 
     await page.click('#red-ui-header-button-deploy');
-    await page.waitForFunction(() => !(window as any).RED.nodes.dirty(), null, { timeout: 10_000 });
+    await page.waitForFunction(() => !(window as any).RED.nodes.dirty());
     await page.click('#red-ui-tab-debug-link-button');
     await clock.locator('.red-ui-flow-node-button').click();
     const debug = page.locator('.red-ui-debug-msg');
-    await debug.nth(1).waitFor({ timeout: 10_000 });
+    await debug.nth(1).waitFor();
     const text = (await debug.allInnerTexts()).join(' ').replace(/\s+/g, ' ');
     // the spike monitor's times reach the debug sidebar
     expect(text).toContain('spike times');
     expect(text).toContain(`array[${simulateReference(REFERENCE.A).spikes.length}]`);
     expect(errors).toEqual([]);
     // let the notifications fade before the picture
-    if (process.env.UPDATE_SCREENSHOTS) await page.waitForSelector('.red-ui-notification', { state: 'detached', timeout: 30_000 });
+    if (process.env.UPDATE_SCREENSHOTS) await page.waitForSelector('.red-ui-notification', { state: 'detached' });
     await page.screenshot({ path: join(SHOTS, 'editor.png') });
     await page.close();
-  }, 90_000);
+  }, TEST_MS);
 });
 
 describe('on the dashboard', () => {
@@ -153,17 +163,18 @@ describe('on the dashboard', () => {
     const { explorerFlow } = await import('../lib/flow/dashboard-flows');
     await deploy(explorerFlow());
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(STEP_MS);
     await page.addInitScript(installChartReader);
     await page.goto(`${base}/dashboard/batch`);
     // the batch page runs C on deploy: its v chart must hold the published trace
     const expected = simulateReference(REFERENCE.C);
-    await page.waitForFunction(() => document.querySelectorAll('canvas').length >= 3, null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelectorAll('canvas').length >= 3);
     // wait in the page until both charts hold the whole run
     await page.waitForFunction(([vLength, spikeCount]) => {
       const charts = (window as any).izhCharts() as Charts;
       return charts.find((c) => c.title === 'v (mV)')?.series[0]?.data.length === vLength &&
         charts.find((c) => c.title === 'spikes')?.series[0]?.data.length === spikeCount;
-    }, [expected.v.length, expected.spikes.length], { timeout: 30_000 });
+    }, [expected.v.length, expected.spikes.length]);
     const charts = await chartData(page);
     const v = charts.find((c) => c.title === 'v (mV)')!.series[0].data;
     expect(v.map(([, y]) => y)).toEqual(expected.v);
@@ -174,13 +185,13 @@ describe('on the dashboard', () => {
 
     // the explorer page runs in real time: its v chart keeps receiving new points
     await page.goto(`${base}/dashboard/explorer`);
-    await page.waitForFunction(() => document.querySelectorAll('canvas').length >= 3, null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelectorAll('canvas').length >= 3);
     /** the time of the last point of the v chart, in the page (-1 while it has none) */
     const lastT = (after: number) => page.waitForFunction((previous) => {
       const series = ((window as any).izhCharts() as Charts).find((c) => c.title === 'v (mV)')?.series[0]?.data ?? [];
       const t = series.length ? series[series.length - 1][0] : -1;
       return t > previous ? t : false;
-    }, after, { timeout: 30_000 }).then((handle) => handle.jsonValue() as Promise<number>);
+    }, after).then((handle) => handle.jsonValue() as Promise<number>);
     // the chart receives points, and then later ones
     const first = await lastT(0);
     const later = await lastT(first);
@@ -188,5 +199,5 @@ describe('on the dashboard', () => {
     expect(later).toBeGreaterThan(first);
     await page.screenshot({ path: join(SHOTS, 'dashboard.png') });
     await page.close();
-  }, 90_000);
+  }, TEST_MS);
 });
