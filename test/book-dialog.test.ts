@@ -4,22 +4,29 @@
  * form's default (2003: izhikevich, 2007: the book's euler) for a neuron without a scheme, and
  * picking a preset sets the scheme it was published with.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNodeRed, type NodeRedProcess } from './support/node-red-process';
 
 const ROOT = join(__dirname, '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/**
+ * How long one step in the browser (a page to load, a chart to fill, a node to appear) may take
+ * before the test calls it hung, and how long a whole test may take: generous, because a busy
+ * machine makes Chromium and Node-RED slow, and every wait ends as soon as what it waits for
+ * has happened.
+ */
+const STEP_MS = 120_000;
+const TEST_MS = 300_000;
 
 let userDir: string;
-let red: ChildProcess;
+let red: NodeRedProcess | undefined;
 let browser: Browser;
 let base: string;
-let log = '';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -30,19 +37,6 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-async function waitForServer(url: string, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`Node-RED did not start within ${ms} ms:\n${log}`);
 }
 
 const neuron = (id: string, fields: Record<string, unknown>, y: number) => ({
@@ -65,42 +59,40 @@ beforeAll(async () => {
     `module.exports = ${JSON.stringify({ uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', nodesDir: [ROOT], credentialSecret: false, editorTheme: { tours: false }, telemetry: { enabled: false } })};`,
   );
   writeFileSync(join(userDir, 'flows.json'), JSON.stringify(FLOWS));
-  red = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', join(userDir, 'settings.js')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  red.stdout!.on('data', (d) => (log += d));
-  red.stderr!.on('data', (d) => (log += d));
-  await waitForServer(`${base}/settings`, 60_000);
+  red = await startNodeRed(userDir);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
+    timeout: STEP_MS,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-}, 120_000);
+}, TEST_MS);
 
 afterAll(async () => {
   await browser?.close();
-  red?.kill('SIGINT');
-  await new Promise((r) => setTimeout(r, 500));
+  await red?.stop();
   rmSync(userDir, { recursive: true, force: true });
-});
+}, STEP_MS);
 
 /** Opens the edit dialog of node `id` and waits until the preset list has arrived from the runtime. */
 async function openDialog(page: Page, id: string): Promise<void> {
   await page.evaluate((nodeId) => (window as any).RED.editor.edit((window as any).RED.nodes.node(nodeId)), id);
-  await page.waitForSelector('#node-input-preset option[value="book FS"]', { state: 'attached', timeout: 10_000 });
+  await page.waitForSelector('#node-input-preset option[value="book FS"]', { state: 'attached' });
 }
 const value = (page: Page, field: string) => page.locator(`#node-input-${field}`).inputValue();
 async function closeDialog(page: Page): Promise<void> {
   await page.click('#node-dialog-cancel');
-  await page.waitForSelector('#node-input-scheme', { state: 'detached', timeout: 10_000 });
+  await page.waitForSelector('#node-input-scheme', { state: 'detached' });
 }
 
 describe('the neuron dialog', () => {
   it('shows each form\'s default scheme and sets a preset\'s scheme', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(STEP_MS);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(base);
-    await page.waitForFunction(() => (window as any).RED?.nodes?.node('blank2007'), null, { timeout: 30_000 });
+    await page.waitForFunction(() => (window as any).RED?.nodes?.node('blank2007'));
 
     await openDialog(page, 'blank2007');
     expect(await value(page, 'scheme')).toBe('euler');
@@ -132,5 +124,5 @@ describe('the neuron dialog', () => {
     await closeDialog(page);
     expect(errors).toEqual([]);
     await page.close();
-  }, 90_000);
+  }, TEST_MS);
 });

@@ -6,7 +6,7 @@
 import helper from 'node-red-node-test-helper';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decimateMinMax, findPreset, normalizeSource, presetInputExpression, compileExpression, createSource, lastStepOf, PRESETS, sourceExpression, spikeChartMessage, stateChartMessages } from '../lib';
-import { NODES, type Msg } from './flow-helpers';
+import { collect, next, NODES, until, type Msg } from './flow-helpers';
 import { REFERENCE, simulateReference } from './reference';
 
 helper.init(require.resolve('node-red'));
@@ -26,14 +26,12 @@ function chartFlow(options: { live?: boolean; mode?: string; chartPoints?: numbe
   ];
 }
 
-function collect(id: string): Msg[] {
-  const got: Msg[] = [];
-  helper.getNode(id).on('input', (m: Msg) => got.push(m));
-  return got;
-}
-
-function finished(): Promise<void> {
-  return new Promise((resolve) => helper.getNode('events').on('input', (m: Msg) => m.payload.event === 'finished' && setTimeout(resolve, 5)));
+/**
+ * Resolves when the clock's finished event arrives: the monitors sent their results before the
+ * clock announced the end, and Node-RED delivers messages in the order they were sent.
+ */
+async function finished(): Promise<void> {
+  await next('events', (m) => m.payload.event === 'finished');
 }
 
 beforeAll(() => helper.startServer());
@@ -66,8 +64,9 @@ describe('chart messages from monitors', () => {
     const done = finished();
     helper.getNode('clock').receive({ payload: 'start' });
     await done;
+    // one chunk or many, as fast as the machine is: all of them live, together the whole run
     const v = traces.filter((m) => m.topic === 'A v');
-    expect(v.length).toBeGreaterThan(3);
+    expect(v.length).toBeGreaterThan(0);
     expect(v.every((m) => m.event === 'chunk')).toBe(true);
     expect(v.flatMap((m) => m.payload.map((p: { t: number }) => p.t))).toEqual(Array.from({ length: 401 }, (_, k) => k * 0.25));
   });
@@ -126,7 +125,8 @@ describe('messages a dashboard sends', () => {
     helper.getNode('clock').receive({ payload: 'start', preset: 'Z9' });
     helper.getNode('clock').receive({ payload: 'start', dt: -1 });
     helper.getNode('source').receive({ payload: { preset: 'A', amplitude: 3 } });
-    await new Promise((r) => setTimeout(r, 10));
+    await until(['clock', 'source'], () => errors.length >= 3, 'call:error');
+    expect(errors).toHaveLength(3);
     expect(errors[0]).toMatch(/^clock \S+: msg\.preset is not a preset .* \(got "Z9"\)$/);
     expect(errors[1]).toMatch(/msg\.dt must be greater than 0 \(got -1\)/);
     expect(errors[2]).toMatch(/sets a preset, which replaces every field/);

@@ -5,6 +5,7 @@ import {
   type FlowNode, type NetworkDescription, type RunEvent,
 } from '../lib';
 import { REFERENCE, simulateReference } from './reference';
+import { FakeTimers } from './support/fake-timers';
 
 /** One neuron fed by the given sources, with a spike monitor "spikes" and a state monitor "trace". */
 function single(neuron: Record<string, unknown>, inputs: Array<Record<string, unknown>>, dt: number, state: Record<string, unknown> = { variables: 'v,u,I', indices: '0' }): NetworkDescription {
@@ -300,86 +301,103 @@ describe('compiler', () => {
 });
 
 describe('simulation', () => {
+  /** Pattern A on a clock whose time and scheduling are fake timers: nothing here depends on the machine's speed. */
   const build = (mode: 'batch' | 'realtime', duration: number | string, speed = 1000) => {
     const preset = findPreset('A')!;
     const network = new Network(single(preset.neuron, preset.inputs, preset.clock.dt));
     const events: RunEvent[] = [];
-    let chunks = 0;
+    const chunks: number[] = [];
+    const timers = new FakeTimers();
     const simulation = new Simulation(network, normalizeClock({ dt: 0.25, duration, mode, speed, interval: 10 }), {
       onEvent: (e) => events.push(e),
-      onChunk: () => chunks++,
-    });
-    const ended = () => new Promise<void>((resolve) => {
-      const poll = () => (simulation.state === 'running' ? setTimeout(poll, 1) : resolve());
-      poll();
-    });
-    return { network, simulation, events, ended, chunks: () => chunks };
+      onChunk: () => chunks.push(network.time),
+    }, timers);
+    return { network, simulation, events, chunks, timers };
   };
 
-  it('runs a batch to the end of the grid and reports it', async () => {
-    const { network, simulation, events, ended } = build('batch', 100);
+  it('runs a batch to the end of the grid and reports it', () => {
+    const { network, simulation, events, timers } = build('batch', 100);
     simulation.start();
-    await ended();
+    expect(network.nextStep).toBe(0); // the work is done in slices, not inside start()
+    timers.drain();
     expect(events.map((e) => e.event)).toEqual(['started', 'finished']);
     expect(events[1]).toMatchObject({ t: 100, steps: 401 });
     expect(network.spikeMonitors.get('spikes')!.result().times).toEqual(simulateReference(REFERENCE.A).spikes);
+    expect(timers.scheduled).toBe(0);
   });
 
-  it('continues the grid with run-for-N-ms', async () => {
-    const { network, simulation, events, ended } = build('batch', 100);
+  it('continues the grid with run-for-N-ms', () => {
+    const { network, simulation, events, timers } = build('batch', 100);
     simulation.runFor(50);
-    await ended();
+    timers.drain();
+    expect(network.nextStep).toBe(201);
     simulation.runFor(50);
-    await ended();
+    timers.drain();
     expect(events.map((e) => e.event)).toEqual(['started', 'finished', 'resumed', 'finished']);
     expect(network.nextStep).toBe(401);
     expect(network.spikeMonitors.get('spikes')!.result().times).toEqual(simulateReference(REFERENCE.A).spikes);
   });
 
-  it('pauses, resumes and stops a real-time run, leaving no timer behind', async () => {
-    const { simulation, events, ended } = build('realtime', 100, 0.5);
+  it('pauses, resumes and stops a real-time run, leaving no timer behind', () => {
+    const { network, simulation, events, chunks, timers } = build('realtime', 100, 0.5);
     simulation.start();
-    await new Promise((r) => setTimeout(r, 40));
+    timers.advance(40);
+    // half a simulated ms per wall ms: 20 ms simulated after 40 ms, one chunk every 10 ms
+    expect(chunks).toEqual([5, 10, 15, 20]);
     simulation.pause();
-    const t = events.at(-1)!.t;
-    await new Promise((r) => setTimeout(r, 40));
-    expect(simulation.network.time).toBe(t);
+    expect(events.at(-1)).toMatchObject({ event: 'paused', t: 20 });
+    expect(timers.scheduled).toBe(0);
+    timers.advance(40);
+    expect(network.time).toBe(20);
     simulation.resume();
+    // pacing starts again from the pause: no catching up on the 40 ms spent paused
+    timers.advance(10);
+    expect(network.time).toBe(25);
     simulation.stop();
-    await ended();
+    expect(timers.scheduled).toBe(0);
     expect(events.map((e) => e.event)).toEqual(['started', 'paused', 'resumed', 'stopped']);
+    expect(events.at(-1)).toMatchObject({ t: 25, wallMs: 50 });
     expect(simulation.state).toBe('done');
   });
 
-  it('runs an open-ended real-time run until stopped, in chunks', async () => {
-    const { simulation, chunks } = build('realtime', '', 100);
+  it('runs an open-ended real-time run until stopped, in chunks', () => {
+    const { network, simulation, events, chunks, timers } = build('realtime', '', 100);
     simulation.start();
-    await new Promise((r) => setTimeout(r, 60));
+    timers.advance(60);
+    // 100 simulated ms per wall ms, a chunk every 10 ms of wall time
+    expect(chunks).toEqual([1000, 2000, 3000, 4000, 5000, 6000]);
+    expect(simulation.state).toBe('running');
     simulation.stop();
-    expect(chunks()).toBeGreaterThan(1);
-    expect(simulation.network.time).toBeGreaterThan(0);
+    expect(network.time).toBe(6000);
+    expect(timers.scheduled).toBe(0);
+    expect(events.map((e) => e.event)).toEqual(['started', 'stopped']);
   });
 
-  it('reports a failure during the run as an error event', async () => {
+  it('reports a failure during the run as an error event', () => {
     const network = new Network(single({ a: 0.02, b: 0.2, c: -65, d: 6 }, [{ kind: 'expression', expression: 't < 5 ? 1 : log(-t)' }], 1));
     const events: RunEvent[] = [];
-    const simulation = new Simulation(network, normalizeClock({ dt: 1, duration: 10 }), { onEvent: (e) => events.push(e) });
+    const timers = new FakeTimers();
+    const simulation = new Simulation(network, normalizeClock({ dt: 1, duration: 10 }), { onEvent: (e) => events.push(e) }, timers);
     simulation.start();
-    await new Promise((r) => setTimeout(r, 20));
-    expect(events.at(-1)).toMatchObject({ event: 'error' });
-    expect(events.at(-1)!.error).toMatch(/at t = 5 ms/);
+    timers.drain();
+    expect(events.map((e) => e.event)).toEqual(['started', 'error']);
+    expect(events[1].error).toMatch(/at t = 5 ms/);
+    expect(simulation.state).toBe('done');
+    expect(timers.scheduled).toBe(0);
   });
 });
 
 describe('stepping', () => {
-  it('resumes a stepped run up to the configured duration', async () => {
+  it('resumes a stepped run up to the configured duration', () => {
     const preset = findPreset('A')!;
     const network = new Network(single(preset.neuron, preset.inputs, preset.clock.dt));
     const events: RunEvent[] = [];
-    const simulation = new Simulation(network, normalizeClock({ dt: 0.25, duration: 100 }), { onEvent: (e) => events.push(e) });
+    const timers = new FakeTimers();
+    const simulation = new Simulation(network, normalizeClock({ dt: 0.25, duration: 100 }), { onEvent: (e) => events.push(e) }, timers);
     simulation.step(40);
+    expect(network.nextStep).toBe(40);
     simulation.resume();
-    await new Promise((r) => setTimeout(r, 20));
+    timers.drain();
     expect(events.map((e) => e.event)).toEqual(['resumed', 'finished']);
     expect(network.nextStep).toBe(401);
     expect(network.spikeMonitors.get('spikes')!.result().times).toEqual(simulateReference(REFERENCE.A).spikes);

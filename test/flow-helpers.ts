@@ -96,8 +96,72 @@ export function lastStatus(id: string): any {
 
 export const finished = (msg: Msg) => msg.payload.event === 'finished';
 export const ended = (msg: Msg) => ['finished', 'stopped', 'error'].includes(msg.payload.event);
+/** One turn of the event loop: what was queued before (e.g. Node-RED's message deliveries) has run. */
 export const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The messages a helper node receives from now on, in order. */
+export function collect(id: string): Msg[] {
+  const got: Msg[] = [];
+  helper.getNode(id).on('input', (m: Msg) => got.push(m));
+  return got;
+}
+
+/** The names of a clock's run events, without `progress` (sent once a second of wall time, so as often as the machine is slow). */
+export const eventNames = (events: Msg[]): string[] => events.map((m) => m.payload.event).filter((e) => e !== 'progress');
+
+/**
+ * Resolves once `holds()` is true: checked at once and after each message a helper node of `ids`
+ * receives (once every listener of that message has run, so collectors are up to date) or, with
+ * `on` given, after each of those events of the nodes (e.g. 'call:error'). Never waits for a
+ * fixed time: a condition that never holds runs into the test's timeout.
+ */
+export function until(ids: string | string[], holds: () => boolean, on = 'input'): Promise<void> {
+  return new Promise((resolve) => {
+    if (holds()) return resolve();
+    const nodes = (Array.isArray(ids) ? ids : [ids]).map((id) => helper.getNode(id));
+    const check = () => {
+      if (!holds()) return;
+      for (const node of nodes) node.removeListener(on, handler);
+      resolve();
+    };
+    const handler = () => queueMicrotask(check);
+    for (const node of nodes) node.on(on, handler);
+  });
+}
+
+/**
+ * The run events a clock announces before it announces a reset sent now. Events go out in
+ * order, each after the results of the run it ends, so this is everything the clock had to say
+ * about what it was asked before (e.g. that a refused start announced nothing), however slow the
+ * machine is.
+ */
+export async function eventsBeforeReset(clockId = 'clock', eventsId = 'events'): Promise<string[]> {
+  const events = collect(eventsId);
+  helper.getNode(clockId).receive({ payload: 'reset' });
+  await until(eventsId, () => events.some((m) => m.payload.event === 'reset'));
+  return eventNames(events.slice(0, events.findIndex((m) => m.payload.event === 'reset')));
+}
+
+let markers = 0;
+/**
+ * Stops a clock and resolves once it has carried out every command it received before and
+ * every message of its earlier runs has been delivered, so that what arrives next belongs to
+ * what the test does next. It relies on what the clock promises: commands that arrive while a
+ * run's results are being sent wait for them, in order. So it stops the clock, sends a run of an
+ * invalid length (refused only once everything before it was done), and waits for that refusal.
+ * Then two turns of the event loop: in the first, the run events still on their way through the
+ * clock's chain of promises are sent (promises settle before the loop turns); in the second,
+ * Node-RED delivers them (it delivers every message one turn after it was sent, in order).
+ */
+export async function settle(clockId = 'clock'): Promise<void> {
+  const marker = `settle-${++markers}`;
+  const refused = nextCall(clockId, 'error', (text) => String(text).includes(marker));
+  helper.getNode(clockId).receive({ payload: 'stop' });
+  helper.getNode(clockId).receive({ payload: 'run', ms: marker });
+  await refused;
+  await tick();
+  await tick();
+}
 
 /** The published spike times of pattern A. */
 export const PATTERN_A = simulateReference(REFERENCE.A);

@@ -21,7 +21,7 @@ import { MAX_STEPS, MODES, normalizeClock } from '../lib/engine/simulation';
 import { EDGES, INTERPOLATIONS, normalizeSource, SOURCE_KINDS } from '../lib/engine/sources';
 import { ConfigError, oneOf, toBoolean } from '../lib/engine/validate';
 import {
-  callsOf, ended, errorsOf, expectKnownGoodRun, lastStatus, next, NODES, PATTERN_A, patternA, sleep, tick, type Flow, type Msg, type Overrides,
+  callsOf, collect, ended, errorsOf, expectKnownGoodRun, finished, lastStatus, next, NODES, PATTERN_A, patternA, settle, tick, until, type Flow, type Overrides,
 } from './flow-helpers';
 
 helper.init(require.resolve('node-red'));
@@ -102,21 +102,12 @@ const finiteNumber = (x: unknown) => typeof x === 'number' && Number.isFinite(x)
 // ---------------------------------------------------------------------------------------------
 // running a loaded flow
 
-async function waitFor(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`wedged: no ${what} within ${ms} ms`);
-    await sleep(1);
-  }
-}
-
 /**
  * Starts the clock of the loaded pattern-A flow and stops it. Either the start is refused (one
  * labelled error, red clock) or the run starts and ends; returns which.
  */
 async function startAndStop(): Promise<'refused' | 'ran'> {
-  const events: Msg[] = [];
-  helper.getNode('events').on('input', (m: Msg) => events.push(m));
+  const events = collect('events');
   const before = errorsOf('clock').length;
   helper.getNode('clock').receive({ payload: 'start' });
   const errors = errorsOf('clock').slice(before); // input handlers run synchronously
@@ -127,7 +118,8 @@ async function startAndStop(): Promise<'refused' | 'ran'> {
     return 'refused';
   }
   helper.getNode('clock').receive({ payload: 'stop' });
-  await waitFor(() => events.some((m) => m.payload.event === 'started') && events.some(ended), 'end of the run');
+  // a wedged clock never says so, and the test runs into its timeout
+  await until('events', () => events.some((m) => m.payload.event === 'started') && events.some(ended));
   return 'ran';
 }
 
@@ -455,12 +447,13 @@ describe('nodes in Node-RED: random messages', () => {
         }
         for (const id of TARGETS) expectLabelledErrors(id);
         for (const id of ['spikes', 'trace']) expect(errorsOf(id)).toEqual([]);
-        // the clock still obeys, whatever state it was left in
-        const events: Msg[] = [];
-        helper.getNode('events').on('input', (m: Msg) => events.push(m));
-        helper.getNode('clock').receive({ payload: 'stop' });
+        // the clock still obeys, whatever state it was left in: once what it was asked before
+        // is done, a fresh run starts and finishes
+        await settle();
+        const events = collect('events');
         helper.getNode('clock').receive({ payload: 'start', dt: 0.25, duration: 10, mode: 'batch' });
-        await waitFor(() => events.some(ended), 'end of a fresh run');
+        await until('events', () => events.some(ended));
+        expect(events.map((m) => m.payload).filter((e) => e.event !== 'progress')).toMatchObject([{ event: 'started', t: 0 }, { event: 'finished', t: 10, steps: 41 }]);
       });
     }), { numRuns: 60 });
   });
@@ -533,18 +526,37 @@ describe('nodes in Node-RED: random messages', () => {
     await floodWithBadMessages('neuron', 'neuron "A"', badForNeuron, 2, [2000, 3000]);
   });
 
-  it('monitors ignore messages of any kind', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(anyMessage, { maxLength: 200 }), async (messages) => {
-      await withFlow(patternA(), async () => {
-        const spikes = next('spikeOut');
-        for (const msg of messages) {
-          helper.getNode('spikes').receive({ ...msg });
-          helper.getNode('trace').receive({ ...msg });
-        }
+  it('monitors ignore messages of any kind, before and during a run', async () => {
+    // a monitor takes no input: whatever arrives must not be answered, reported, recorded or
+    // change what it records and sends
+    const burst = fc.array(fc.tuple(fc.constantFrom('spikes', 'trace'), anyMessage, fc.boolean()), { maxLength: 100 });
+    await fc.assert(fc.asyncProperty(burst, burst, async (before, during) => {
+      await withFlow(patternA({ clock: { mode: 'realtime', speed: 20, interval: 10 }, state: { variables: 'v,u,I' } }), async () => {
+        const spikeOut = collect('spikeOut');
+        const traceOut = collect('traceOut');
+        const finishedEvent = next('events', finished);
+        const send = async (messages: typeof before) => {
+          for (const [to, msg, wait] of messages) {
+            helper.getNode(to).receive({ ...msg });
+            if (wait) await tick();
+          }
+        };
+        await send(before);
         helper.getNode('clock').receive({ payload: 'start' });
-        expect((await spikes).payload.times).toEqual(PATTERN_A.spikes);
-        expect(errorsOf('spikes')).toEqual([]);
-        expect(errorsOf('trace')).toEqual([]);
+        await send(during);
+        // the run's end is announced after the monitors sent their results, and after anything they sent before
+        await finishedEvent;
+        expect(spikeOut.map((m) => m.event)).toEqual(['finished']);
+        expect(traceOut.map((m) => m.event)).toEqual(['finished']);
+        expect(spikeOut[0].payload.times).toEqual(PATTERN_A.spikes);
+        expect(traceOut[0].payload.v[0]).toEqual(PATTERN_A.v);
+        expect(Object.keys(traceOut[0].payload).filter((k) => ['v', 'u', 'I'].includes(k)).sort()).toEqual(['I', 'u', 'v']);
+        for (const id of ['spikes', 'trace']) {
+          expect(errorsOf(id)).toEqual([]);
+          expect(callsOf(id, 'warn')).toEqual([]);
+          // statuses: the idle one from the deploy, then recording, then the run's summary
+          expect(callsOf(id, 'status').map(([status]) => status.fill)).toEqual(['grey', 'green', 'blue']);
+        }
       });
     }), { numRuns: 15 });
   });
@@ -567,9 +579,8 @@ describe('nodes in Node-RED: random messages', () => {
           if (wait) await tick();
         }
         expectLabelledErrors('clock');
-        clock.receive({ payload: 'stop' });
-        // messages of the runs above are delivered asynchronously: let them arrive before listening
-        await sleep(20);
+        // the results of the runs above are still on their way: listen only once they arrived
+        await settle();
         const spikes = next('spikeOut', (m) => m.event === 'finished');
         clock.receive({ payload: 'start', dt: 0.25, duration: 100, mode: 'batch' });
         expect((await spikes).payload.times).toEqual(PATTERN_A.spikes);

@@ -7,9 +7,11 @@
 import helper from 'node-red-node-test-helper';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ended, errorsOf, expectKnownGoodRun, next, NODES, PATTERN_A, patternA, sleep, type Flow, type Msg, withPositions } from './flow-helpers';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Simulation } from '../lib/engine/simulation';
+import { collect, ended, errorsOf, eventNames, expectKnownGoodRun, next, NODES, PATTERN_A, patternA, until, type Flow, withPositions } from './flow-helpers';
 import { REFERENCE, simulateReference } from './reference';
+import { openTimerLedger } from './support/timer-ledger';
 
 helper.init(require.resolve('node-red'));
 
@@ -28,11 +30,6 @@ function memoryAfterGc(): { heapUsed: number; external: number } {
   return { heapUsed, external };
 }
 
-/** Timers and immediates of the process (ours and everyone's). */
-function scheduled(): { timeouts: number; immediates: number } {
-  const resources = (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo();
-  return { timeouts: resources.filter((r) => r === 'Timeout').length, immediates: resources.filter((r) => r === 'Immediate').length };
-}
 const runtimeEvents = () => (helper as unknown as { _events: NodeJS.EventEmitter })._events;
 const startedListeners = () => runtimeEvents().listenerCount('flows:started');
 
@@ -95,7 +92,7 @@ describe('200 cycles of deploy, redeploy and stop while running', () => {
   it('leave no timers, listeners or memory behind, and the same results', async () => {
     // settle the runtime and the JIT before measuring
     await expectKnownGoodRun();
-    const resourcesBefore = scheduled();
+    const ledger = openTimerLedger();
     const listenersBefore = startedListeners();
     const firstResults = new Map<number, { v: number[][]; times: number[] }>();
     const memory: Array<{ heapUsed: number; external: number }> = [];
@@ -132,10 +129,9 @@ describe('200 cycles of deploy, redeploy and stop while running', () => {
     }
 
     // nothing of ours is scheduled or listening any more
-    await sleep(50);
-    const resourcesAfter = scheduled();
-    expect(resourcesAfter.timeouts).toBeLessThanOrEqual(resourcesBefore.timeouts);
-    expect(resourcesAfter.immediates).toBeLessThanOrEqual(resourcesBefore.immediates);
+    ledger.close();
+    expect(ledger.scheduled).toBeGreaterThan(1000);
+    expect(ledger.pending).toBe(0);
     expect(startedListeners()).toBe(listenersBefore);
     // memory did not grow with the cycles: one leaked run alone holds about 1 MB of samples
     // (in typed arrays, outside the JS heap), so 180 leaked cycles would add far more than 20 MB
@@ -184,20 +180,20 @@ describe('several clocks at once', () => {
   });
 
   it('stopping, pausing or redeploying one leaves the other alone', async () => {
-    const flow = [...patternA({ clock: { mode: 'realtime', duration: '', speed: 2, interval: 10 } }), ...patternC({ mode: 'realtime', speed: 4, interval: 10 })];
+    const flow = [...patternA({ clock: { mode: 'realtime', duration: '', speed: 2, interval: 10 }, state: { live: true } }), ...patternC({ mode: 'realtime', speed: 4, interval: 10 })];
     await helper.load(NODES, flow);
-    const aEvents: Msg[] = [];
-    helper.getNode('events').on('input', (m: Msg) => aEvents.push(m));
+    const aEvents = collect('events');
     const c = next('c-spikeOut', (m) => m.event === 'finished');
     helper.getNode('clock').receive({ payload: 'start' });
     helper.getNode('c-clock').receive({ payload: 'start' });
-    await sleep(20);
+    // both run: A has sent a chunk
+    await next('traceOut', (m) => m.event === 'chunk');
     helper.getNode('clock').receive({ payload: 'pause' });
     helper.getNode('clock').receive({ payload: 'resume' });
     helper.getNode('clock').receive({ payload: 'stop' });
     expect((await c).payload.times).toEqual(PATTERN_C.spikes);
-    await sleep(5);
-    expect(aEvents.map((m) => m.payload.event)).toEqual(['started', 'paused', 'resumed', 'stopped']);
+    await until('events', () => aEvents.some(ended));
+    expect(eventNames(aEvents)).toEqual(['started', 'paused', 'resumed', 'stopped']);
 
     // a modified-nodes deploy of tab A's neuron while C runs: C is untouched
     const c2 = next('c-spikeOut', (m) => m.event === 'finished');
@@ -219,23 +215,21 @@ describe('several clocks at once', () => {
       ...patternC({ mode: 'realtime', duration: '', speed: 1, interval: 10 }),
     ];
     await helper.load(NODES, flow);
-    const aEvents: Msg[] = [];
-    const cEvents: Msg[] = [];
-    helper.getNode('events').on('input', (m: Msg) => aEvents.push(m));
-    helper.getNode('c-events').on('input', (m: Msg) => cEvents.push(m));
+    const aEvents = collect('events');
+    const cEvents = collect('c-events');
     helper.getNode('clock').receive({ payload: 'start' });
     helper.getNode('c-clock').receive({ payload: 'start' });
     await next('traceOut', (m) => m.event === 'chunk');
     const warning = new Promise<string>((resolve) => helper.getNode('clock').once('call:warn', (call: { args: string[] }) => resolve(call.args[0])));
     await deploy(flow.map((n) => (n.id === 'source' ? { ...n, amplitude: 3 } : n)), 'nodes');
     expect(await warning).toBe('clock "clock": the deploy changed nodes of the running network, so the run stopped; start it again to run the new flow');
-    await sleep(5);
-    expect(aEvents.map((m) => m.payload.event)).toEqual(['started', 'stopped']);
-    // the other tab's clock goes on
-    expect(cEvents.map((m) => m.payload.event)).toEqual(['started']);
-    const cChunk = next('c-events', () => true);
+    await until('events', () => aEvents.some(ended));
+    expect(eventNames(aEvents)).toEqual(['started', 'stopped']);
+    // the other tab's clock goes on: the next thing it says is that it paused when asked
+    expect(eventNames(cEvents)).toEqual(['started']);
+    const cNext = next('c-events', (m) => m.payload.event !== 'progress');
     helper.getNode('c-clock').receive({ payload: 'pause' });
-    expect((await cChunk).payload.event).toBe('paused');
+    expect((await cNext).payload.event).toBe('paused');
     // the next run has the deployed amplitude, and messages reach the new source node
     helper.getNode('clock').receive({ payload: 'start' });
     const first = await next('traceOut', (m) => m.event === 'chunk');
@@ -243,27 +237,38 @@ describe('several clocks at once', () => {
     helper.getNode('source').receive({ payload: 7 });
     const later = await next('traceOut', (m) => m.event === 'chunk');
     expect(later.payload.I[0].at(-1)).toBe(7);
-    // a deploy that touches nothing of the network leaves the run alone
+    // a deploy that touches nothing of the network leaves the run alone: the next thing the
+    // clock says is that it paused when asked, not that it stopped
+    const aNext = next('events', (m) => m.payload.event !== 'progress');
     await deploy([...flow.map((n) => (n.id === 'source' ? { ...n, amplitude: 3 } : n)), { id: 'extra', z: 'tab', type: 'helper', x: 1, y: 1 }], 'nodes');
-    await sleep(5);
-    expect(aEvents.map((m) => m.payload.event)).toEqual(['started', 'stopped', 'started']);
+    helper.getNode('clock').receive({ payload: 'pause' });
+    expect((await aNext).payload.event).toBe('paused');
+    expect(eventNames(aEvents)).toEqual(['started', 'stopped', 'started', 'paused']);
     for (const id of ['clock', 'c-clock', 'source']) expect(errorsOf(id)).toEqual([]);
   });
 
   it('end every run when the flows stop, with nothing left scheduled', async () => {
-    const before = scheduled();
-    await helper.load(NODES, [...patternA({ clock: { mode: 'realtime', duration: '', speed: 1, interval: 10 } }), ...patternC({ mode: 'realtime', duration: '', speed: 1, interval: 10 })]);
-    const events: Msg[] = [];
-    for (const id of ['events', 'c-events']) helper.getNode(id).on('input', (m: Msg) => events.push(m));
-    helper.getNode('clock').receive({ payload: 'start' });
-    helper.getNode('c-clock').receive({ payload: 'start' });
-    await next('c-events', (m) => m.payload.event === 'started');
-    await sleep(30);
-    await helper.unload();
-    await sleep(30);
-    const after = scheduled();
-    expect(after.timeouts).toBeLessThanOrEqual(before.timeouts);
-    expect(after.immediates).toBeLessThanOrEqual(before.immediates);
-    expect(events.filter(ended)).toEqual([]);
+    const ledger = openTimerLedger();
+    const start = vi.spyOn(Simulation.prototype, 'start');
+    try {
+      await helper.load(NODES, [
+        ...patternA({ clock: { mode: 'realtime', duration: '', speed: 1, interval: 10 }, state: { live: true } }),
+        ...patternC({ mode: 'realtime', duration: '', speed: 1, interval: 10 }),
+      ]);
+      helper.getNode('clock').receive({ payload: 'start' });
+      helper.getNode('c-clock').receive({ payload: 'start' });
+      await next('traceOut', (m) => m.event === 'chunk');
+      const simulations = start.mock.contexts as Simulation[];
+      expect(simulations).toHaveLength(2);
+      expect(simulations.map((sim) => sim.state)).toEqual(['running', 'running']);
+      expect(ledger.pending).toBe(2);
+      await helper.unload();
+      // both runs ended with the flows, and neither left anything scheduled
+      expect(simulations.map((sim) => sim.state)).toEqual(['done', 'done']);
+      expect(ledger.pending).toBe(0);
+    } finally {
+      start.mockRestore();
+      ledger.close();
+    }
   });
 });

@@ -4,8 +4,9 @@
  */
 import helper from 'node-red-node-test-helper';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { finished, lastStatus, next, nextCall, NODES, patternA, withPositions, type Msg } from './flow-helpers';
-import { REFERENCE, simulateReference } from './reference';
+import { collect, eventNames, finished, lastStatus, next, nextCall, NODES, patternA, until, withPositions, type Msg } from './flow-helpers';
+import { continueReference, REFERENCE, simulateReference } from './reference';
+import { openTimerLedger } from './support/timer-ledger';
 
 helper.init(require.resolve('node-red'));
 
@@ -80,49 +81,65 @@ describe('a flow of the five nodes', () => {
   });
 
   it('pauses and resumes a real-time run', async () => {
-    await helper.load(NODES, patternA({ clock: { mode: 'realtime', speed: 1, interval: 10, duration: 1000 } }));
+    // open-ended, so the run is still going when the pause arrives, however slow the machine is
+    await helper.load(NODES, patternA({ clock: { mode: 'realtime', speed: 1, interval: 10, duration: '' }, state: { live: true } }));
     const clock = helper.getNode('clock');
-    const paused = next('events', (m) => m.payload.event === 'paused');
+    const events = collect('events');
     clock.receive({ payload: 'start' });
-    await new Promise((r) => setTimeout(r, 50));
+    // once a live chunk arrived, the run has computed some steps
+    await next('traceOut', (m) => m.event === 'chunk');
     clock.receive({ payload: 'pause' });
-    const at = (await paused).payload.t;
+    await until('events', () => events.some((m) => m.payload.event === 'paused'));
+    const at = events.find((m) => m.payload.event === 'paused')!.payload.t;
     expect(at).toBeGreaterThan(0);
-    expect(at).toBeLessThan(1000);
-    const resumed = next('events', (m) => m.payload.event === 'resumed');
+    // nothing runs while paused: it resumes at the time it paused at
+    const traces = collect('traceOut');
     clock.receive({ payload: 'resume' });
-    expect((await resumed).payload.t).toBe(at);
-    const stopped = next('events', (m) => m.payload.event === 'stopped');
+    await until('events', () => events.some((m) => m.payload.event === 'resumed'));
+    expect(events.find((m) => m.payload.event === 'resumed')!.payload.t).toBe(at);
     const spikes = next('spikeOut');
+    const trace = next('traceOut', (m) => m.event === 'stopped');
     clock.receive({ payload: 'stop' });
-    expect((await stopped).payload.t).toBeGreaterThanOrEqual(at);
+    await until('events', () => events.some((m) => m.payload.event === 'stopped'));
+    expect(eventNames(events)).toEqual(['started', 'paused', 'resumed', 'stopped']);
+    expect(events.at(-1)!.payload.t).toBeGreaterThanOrEqual(at);
     expect((await spikes).event).toBe('stopped');
+    // the run went on from where it paused: one run on one grid, the chunks after the pause start after it
+    const { t } = (await trace).payload;
+    expect(t).toEqual(t.map((_: number, k: number) => k * 0.25));
+    for (const chunk of traces.filter((m) => m.event === 'chunk')) expect(chunk.payload.t[0]).toBeGreaterThan(at);
   });
 
   it('sends live chunks while running when asked to', async () => {
-    const flow = patternA();
-    (flow[4] as Record<string, unknown>).live = true;
-    await helper.load(NODES, flow.map((n) => (n.id === 'clock' ? { ...n, mode: 'realtime', speed: 2, interval: 10 } : n)));
-    const chunks: Msg[] = [];
-    helper.getNode('spikeOut').on('input', (m: Msg) => chunks.push(m));
-    const done = next('events', finished);
+    await helper.load(NODES, patternA({ clock: { mode: 'realtime', speed: 2, interval: 10 }, spikes: { live: true }, state: { live: true } }));
+    const spikes = collect('spikeOut');
+    const traces = collect('traceOut');
+    const done = next('traceOut', (m) => m.event === 'finished');
+    const spikesDone = next('spikeOut', (m) => m.event === 'finished');
     helper.getNode('clock').receive({ payload: 'start' });
-    await done;
-    await new Promise((r) => setImmediate(r));
-    const live = chunks.filter((m) => m.event === 'chunk');
-    expect(live.length).toBeGreaterThan(1);
-    expect(live.flatMap((m) => m.payload.times)).toEqual(simulateReference(REFERENCE.A).spikes);
-    expect(chunks.at(-1)!.event).toBe('finished');
+    const trace = (await done).payload;
+    const result = (await spikesDone).payload;
+    // how many chunks depends on the machine's speed (one late chunk may take the whole run); what
+    // holds on any machine: they come before the end, in order, and together they are the run
+    const chunks = traces.filter((m) => m.event === 'chunk');
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(traces.at(-1)!.event).toBe('finished');
+    expect(chunks.flatMap((m) => m.payload.t)).toEqual(trace.t);
+    expect(chunks.flatMap((m) => m.payload.v[0])).toEqual(simulateReference(REFERENCE.A).v);
+    const spikeChunks = spikes.filter((m) => m.event === 'chunk');
+    expect(spikes.at(-1)!.event).toBe('finished');
+    expect(spikeChunks.flatMap((m) => m.payload.times)).toEqual(simulateReference(REFERENCE.A).spikes);
+    expect(result.times).toEqual(simulateReference(REFERENCE.A).spikes);
   });
 
   it('sends spike events from the neuron', async () => {
     await helper.load(NODES, patternA({ neuron: { spikeEvents: 'each' } }));
-    const events: Msg[] = [];
-    helper.getNode('spikeEvents').on('input', (m: Msg) => events.push(m));
-    const done = next('events', finished);
+    const events = collect('spikeEvents');
+    // spike events are sent as the spikes happen, the monitor's result after the run: once the
+    // result is here, so is every spike event (Node-RED delivers messages in the order they are sent)
+    const done = next('spikeOut', (m) => m.event === 'finished');
     helper.getNode('clock').receive({ payload: 'start' });
     await done;
-    await new Promise((r) => setTimeout(r, 5));
     expect(events.map((m) => m.payload.t)).toEqual(simulateReference(REFERENCE.A).spikes);
     expect(events[0]).toMatchObject({ topic: 'A', payload: { neuron: 0 } });
   });
@@ -146,20 +163,38 @@ describe('live control', () => {
   });
 
   it('changes neuron parameters, loads presets and resets the state', async () => {
-    await helper.load(NODES, patternA());
+    await helper.load(NODES, patternA({ state: { variables: 'v,u' } }));
     const clock = helper.getNode('clock');
     const neuron = helper.getNode('neuron');
     clock.receive({ payload: 'step', steps: 1 });
     neuron.receive({ payload: { d: 8, v0: -60 } });
     neuron.receive({ payload: 'reset' });
-    clock.receive({ payload: 'step', steps: 1 });
+    clock.receive({ payload: 'step', steps: 199 });
     neuron.receive({ payload: { preset: 'C' } });
+    clock.receive({ payload: 'step', steps: 200 });
+    neuron.receive({ payload: 'reset' });
+    clock.receive({ payload: 'step', steps: 1 });
     const trace = next('traceOut');
     clock.receive({ payload: 'stop' });
-    const v = (await trace).payload.v[0];
-    // after the reset the second step starts from the new v0 = -60 with u0 = b * v0
-    const v1 = -60 + 0.25 * (0.04 * 3600 + 5 * -60 + 140 + 12 + 0);
-    expect(v[1]).toBe(v1);
+    const { v, u } = (await trace).payload;
+    const A = REFERENCE.A;
+    const C = REFERENCE.C;
+    const withC = { ...A, a: C.a, b: C.b, c: C.c, d: C.d }; // C's parameters, still A's input
+    // step 0 with the deployed parameters, from v0 = -70
+    const deployed = continueReference(A, { v: A.v0, u: A.b * A.v0 }, 0, 1);
+    // the reset goes to the new v0 = -60 (u0 = b v0); from step 1, every spike adds d = 8 to u
+    const changed = continueReference({ ...A, d: 8 }, { v: -60, u: A.b * -60 }, 1, 200);
+    // preset C applies from the next step, to the state the neuron is in: c = -50, d = 2
+    const preset = continueReference(withC, changed.end, 200, 400);
+    // and a reset now goes to C's v0 = -70, not to the -60 set before the preset
+    const reset = continueReference(withC, { v: C.v0, u: C.b * C.v0 }, 400, 401);
+    expect(v[0]).toEqual([...deployed.v, ...changed.v, ...preset.v, ...reset.v]);
+    expect(u[0]).toEqual([...deployed.u, ...changed.u, ...preset.u, ...reset.u]);
+    // each change shows in these steps: without it, the trace would differ
+    expect(changed.spikes.length).toBeGreaterThan(1);
+    expect(continueReference(A, { v: -60, u: A.b * -60 }, 1, 200).v).not.toEqual(changed.v);
+    expect(preset.spikes.length).toBeGreaterThan(1);
+    expect(continueReference({ ...A, d: 8 }, changed.end, 200, 400).v).not.toEqual(preset.v);
   });
 
   it('keeps the last good settings and reports bad messages', async () => {
@@ -250,16 +285,19 @@ describe('bad configuration', () => {
 
 describe('redeploy and close', () => {
   it('leaves no timer behind when a running flow is removed', async () => {
-    await helper.load(NODES, patternA({ clock: { mode: 'realtime', duration: '', speed: 1, interval: 10 } }));
-    const before = (process as any).getActiveResourcesInfo().filter((r: string) => r === 'Timeout').length;
-    helper.getNode('clock').receive({ payload: 'start' });
-    await new Promise((r) => setTimeout(r, 30));
-    const clockRan = lastStatus('clock').text as string;
-    expect(clockRan).toMatch(/^running/);
-    await helper.unload();
-    await new Promise((r) => setTimeout(r, 30));
-    const after = (process as any).getActiveResourcesInfo().filter((r: string) => r === 'Timeout').length;
-    expect(after).toBeLessThanOrEqual(before);
+    const ledger = openTimerLedger();
+    try {
+      await helper.load(NODES, patternA({ clock: { mode: 'realtime', duration: '', speed: 1, interval: 10 }, state: { live: true } }));
+      helper.getNode('clock').receive({ payload: 'start' });
+      // the run is under way: it has computed a chunk and scheduled the next one
+      await next('traceOut', (m) => m.event === 'chunk');
+      expect(lastStatus('clock').text).toMatch(/^running/);
+      expect(ledger.pending).toBe(1);
+      await helper.unload();
+      expect(ledger.pending).toBe(0);
+    } finally {
+      ledger.close();
+    }
   });
 
   it('gives the same result after a redeploy', async () => {

@@ -1,7 +1,8 @@
 /**
- * An independent implementation of the published scheme (shared/patterns.md), written from
- * the table and NOT using lib/: each pattern's input is transcribed literally. Tests compare
- * the product's spike times with these.
+ * An independent implementation of the published scheme, transcribed from docs/patterns.md
+ * (its tables and its description of the scheme) and NOT using lib/: each pattern's input is
+ * written literally, with the inequalities of the author's script. Tests compare the product's
+ * spike times and traces with these.
  */
 export interface ReferencePattern {
   a: number; b: number; c: number; d: number;
@@ -54,13 +55,23 @@ export const REFERENCE: Record<string, ReferencePattern> = {
 
 /** Spike times (grid times of the steps where v > 30) and the v trace drawn as published. */
 export function simulateReference(p: ReferencePattern): { spikes: number[]; v: number[] } {
+  const steps = Math.floor(p.T / p.dt + 1e-9);
+  const { spikes, v } = continueReference(p, { v: p.v0, u: p.u0 ?? p.b * p.v0 }, 0, steps + 1);
+  return { spikes, v };
+}
+
+/**
+ * The same loop from a given state: the steps k = from ... to - 1 (at t = k dt) of pattern `p`,
+ * starting with v and u as given. Returns the spike times, the v trace drawn as published, the
+ * u trace and the state after the last step.
+ */
+export function continueReference(p: ReferencePattern, start: { v: number; u: number }, from: number, to: number): { spikes: number[]; v: number[]; u: number[]; end: { v: number; u: number } } {
   const k1 = p.k1 ?? 0.04, k2 = p.k2 ?? 5, k3 = p.k3 ?? 140;
-  let v = p.v0;
-  let u = p.u0 ?? p.b * p.v0;
+  let { v, u } = start;
   const spikes: number[] = [];
   const trace: number[] = [];
-  const steps = Math.floor(p.T / p.dt + 1e-9);
-  for (let k = 0; k <= steps; k++) {
+  const uTrace: number[] = [];
+  for (let k = from; k < to; k++) {
     const t = k * p.dt;
     const I = p.I(t);
     v = v + p.dt * (k1 * v ** 2 + k2 * v + k3 - u + I);
@@ -73,6 +84,7 @@ export function simulateReference(p: ReferencePattern): { spikes: number[]; v: n
     } else {
       trace.push(v);
     }
+    uTrace.push(u);
   }
-  return { spikes, v: trace };
+  return { spikes, v: trace, u: uTrace, end: { v, u } };
 }

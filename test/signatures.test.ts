@@ -1,6 +1,6 @@
 /**
  * Each of the 28 published patterns, run through the engine with its preset, must show the
- * qualitative signature of shared/patterns.md, as checked by lib/analysis/signatures.ts (the checks
+ * qualitative signature of docs/patterns.md, as checked by lib/analysis/signatures.ts (the checks
  * bin/robustness.ts applies to other schemes and steps); so must the book's cell types under the
  * book's scheme and stimuli (docs/book-cells.md). The checks must also be able to say no: each
  * rejects most other patterns (or book cells) and recordings altered to lose the signature.

@@ -1,5 +1,5 @@
 /**
- * The qualitative signature of each of the 28 published firing patterns (shared/patterns.md)
+ * The qualitative signature of each of the 28 published firing patterns (docs/patterns.md)
  * and of the 2007 book's cell types (docs/book-cells.md) as a list of checks on a recording of
  * one neuron under the published input. The checks say
  * what the figure shows (one spike, long after the pulse; bursts only while the input is

@@ -1,8 +1,8 @@
 /**
  * Named parameter sets: the 28 published firing patterns of Izhikevich (2003, 2004) and the
  * seven cell types of his 2007 book (TC and RTN twice: tonic and burst mode), each with the
- * scheme, dt, duration and input current it was published with (docs/book-cells.md for the
- * book's). A preset's `inputs` are current-source configurations in the same shape as an
+ * scheme, dt, duration and input current it was published with (docs/patterns.md for the 2003
+ * and 2004 patterns, docs/book-cells.md for the book's). A preset's `inputs` are current-source configurations in the same shape as an
  * izh-source node's config, so example flows and tests can use them as is.
  */
 import { DEFAULT_SCHEME, type RawNeuronConfig, type Scheme } from '../engine/neuron';

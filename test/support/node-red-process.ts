@@ -1,0 +1,45 @@
+/**
+ * Node-RED as a child process for the browser tests: started with a user directory and settings
+ * file, it is ready when it says so ("Server now running at ..."), and stopped when it has
+ * exited. Both are waits for the events themselves, never for a fixed time.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+
+export interface NodeRedProcess {
+  process: ChildProcess;
+  /** everything it printed so far */
+  log(): string;
+  /** sends SIGINT and resolves once it has exited */
+  stop(): Promise<void>;
+}
+
+/** Starts node-red/red.js on `userDir` (with its settings.js) and resolves once it listens. */
+export async function startNodeRed(userDir: string): Promise<NodeRedProcess> {
+  const child = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', join(userDir, 'settings.js')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const running = new Promise<void>((resolve, reject) => {
+    const onData = (data: Buffer) => {
+      log += data;
+      if (log.includes('Server now running at')) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code, signal) => reject(new Error(`Node-RED exited (${signal ?? `code ${code}`}) before it was running:\n${log}`)));
+    child.once('error', reject);
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGINT');
+    await exited;
+  };
+  try {
+    await running;
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { process: child, log: () => log, stop };
+}
