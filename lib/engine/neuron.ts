@@ -360,7 +360,7 @@ export class NeuronGroup implements SpikingGroup {
     const values = new Map(names.map((name) => [name, new Float64Array(n)]));
     let draws = 0;
     for (const [, f] of formulas) for (const name of f.uses) if (name.startsWith('r')) draws = Math.max(draws, name === 'r' ? 1 : Number(name.slice(1)));
-    const state = new Uint32Array(4);
+    const state = new Int32Array(4);
     const scope: Record<string, number> = { i: 0, N: n };
     for (let i = 0; i < n; i++) {
       scope.i = i;

@@ -54,7 +54,7 @@ export const PURPOSE = {
 const CHAINS = [0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344];
 
 /** Writes the xoshiro128** state of the stream at `address` into state[at .. at + 4). */
-export function seedState(state: Uint32Array, at: number, address: readonly number[]): void {
+export function seedState(state: Int32Array, at: number, address: readonly number[]): void {
   let zero = true;
   for (let w = 0; w < 4; w++) {
     let h = CHAINS[w];
@@ -66,7 +66,7 @@ export function seedState(state: Uint32Array, at: number, address: readonly numb
 }
 
 /** xoshiro128**: the next 32-bit output of the state at state[at .. at + 4). */
-export function nextUint32(s: Uint32Array, at: number): number {
+export function nextUint32(s: Int32Array, at: number): number {
   const s0 = s[at], s1 = s[at + 1], s2 = s[at + 2], s3 = s[at + 3];
   const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
   const t = s1 << 9;
@@ -119,7 +119,7 @@ const FN = new Float64Array(128);
 })();
 
 /** A standard normal draw from the stream at state[at .. at + 4). */
-export function gaussianFrom(s: Uint32Array, at: number): number {
+export function gaussianFrom(s: Int32Array, at: number): number {
   const x = nextUint32(s, at);
   const layer = x & 127;
   const value = (x | 0) >> 7; // signed, in [-2^24, 2^24)
@@ -132,19 +132,20 @@ export function gaussianFrom(s: Uint32Array, at: number): number {
  * (streams at state[4 i .. 4 i + 4)): the noise loop, with xoshiro128** and the ziggurat's
  * common case written out (the same numbers as gaussianFrom, drawn faster).
  */
-export function addGaussians(s: Uint32Array, out: Float64Array, mean: number, std: number): void {
+export function addGaussians(s: Int32Array, out: Float64Array, mean: number, std: number): void {
   const n = out.length;
   for (let i = 0; i < n; i++) {
     const at = 4 * i;
     const s0 = s[at], s1 = s[at + 1], s2 = s[at + 2], s3 = s[at + 3];
-    const x = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+    const m = Math.imul(s1, 5);
+    const x = Math.imul((m << 7) | (m >>> 25), 9);
     const t = s1 << 9;
     const n2 = s2 ^ s0;
     const n3 = s3 ^ s1;
     s[at + 1] = s1 ^ n2;
     s[at] = s0 ^ n3;
     s[at + 2] = n2 ^ t;
-    s[at + 3] = rotl(n3, 11);
+    s[at + 3] = (n3 << 11) | (n3 >>> 21);
     const layer = x & 127;
     const value = x >> 7; // x is a signed 32-bit integer here: the high 25 bits, signed
     const g = Math.abs(value) < KN[layer] ? value * WN[layer] : gaussianSlow(s, at, value, layer);
@@ -153,7 +154,7 @@ export function addGaussians(s: Uint32Array, out: Float64Array, mean: number, st
 }
 
 /** The ziggurat's rare cases: the base strip's tail and the wedges. */
-function gaussianSlow(s: Uint32Array, at: number, value: number, layer: number): number {
+function gaussianSlow(s: Int32Array, at: number, value: number, layer: number): number {
   for (;;) {
     const x = value * WN[layer];
     if (layer === 0) {
@@ -176,7 +177,7 @@ function gaussianSlow(s: Uint32Array, at: number, value: number, layer: number):
 
 /** One stream (for draws that are not per neuron: a source picking a neuron, a build step). */
 export class Stream {
-  private readonly state = new Uint32Array(4);
+  private readonly state = new Int32Array(4);
   constructor(address: readonly number[]) {
     seedState(this.state, 0, address);
   }
@@ -197,9 +198,10 @@ export class Stream {
 
 /** One stream per index (neuron, channel), addressed (...prefix, index), in one typed array. */
 export class StreamBank {
-  readonly state: Uint32Array;
+  /** xoshiro128** states, 4 words per stream (signed storage of the 32-bit words: V8 keeps them small integers) */
+  readonly state: Int32Array;
   constructor(readonly size: number, private readonly prefix: readonly number[]) {
-    this.state = new Uint32Array(4 * size);
+    this.state = new Int32Array(4 * size);
     this.reset();
   }
   /** Every stream back to its first draw. */
