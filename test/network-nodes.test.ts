@@ -7,54 +7,15 @@
  */
 import helper from 'node-red-node-test-helper';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FlowNode } from '../lib/flow/compiler';
-import { delayChainFlow, network2003Flow, polychronizationFlow, poissonInputFlow, stdpPairFlow, SYNAPSE_DEFAULTS } from '../lib/flow/network-examples';
-import { callsOf, errorsOf, finished, lastStatus, next, nextCall, NODES, withPositions, type Flow, type Msg } from './flow-helpers';
+import { delayChainFlow, network2003Flow, polychronizationFlow, stdpPairFlow } from '../lib/flow/network-examples';
+import { callsOf, errorsOf, finished, lastStatus, next, nextCall, NODES, withPositions, type Msg } from './flow-helpers';
+import { example, smallNetwork, type NetworkOverrides } from './network-helpers';
 
 helper.init(require.resolve('node-red'));
 
 beforeAll(() => helper.startServer());
 afterEach(() => helper.unload());
 afterAll(() => helper.stopServer());
-
-/**
- * An example flow of lib/flow/network-examples.ts as the test helper runs it: comments left out,
- * debug nodes replaced by helper nodes (same ids), the clock's run events to a helper `events`,
- * fields of some nodes changed by `changes` (by the part of their id after the example's prefix).
- */
-function example(nodes: FlowNode[], changes: Record<string, Record<string, unknown>> = {}): Flow {
-  const clock = nodes.find((n) => n.type === 'izh-clock')!;
-  const tab = clock.z as string;
-  const prefix = clock.id.slice(0, -'clock'.length);
-  const flow: Flow = nodes
-    .filter((n) => n.type !== 'comment')
-    .map((n) => (n.type === 'debug' ? { id: n.id, z: n.z, type: 'helper', x: n.x, y: n.y } : n))
-    .map((n) => ({ ...n, ...changes[String(n.id).slice(prefix.length)] }));
-  const withEvents = flow.map((n) => (n.id === clock.id ? { ...n, wires: [(n.wires as string[][])[0], ['events']] } : n));
-  return withPositions([...withEvents, { id: 'events', z: tab, type: 'helper' }]);
-}
-
-/** A small network of our own: generator -> synapse -> neuron, with monitors and helpers on every output. */
-function smallNetwork(overrides: { generator?: object; synapse?: object; neuron?: object; clock?: object; rate?: object; weights?: object } = {}): Flow {
-  return withPositions([
-    { id: 'tab', type: 'tab', label: 'network' },
-    { id: 'clock', z: 'tab', type: 'izh-clock', name: 'clock', dt: 0.5, duration: 200, mode: 'batch', wires: [['gen'], ['events']], ...overrides.clock },
-    { id: 'gen', z: 'tab', type: 'izh-spike-generator', name: 'input', kind: 'poisson', size: 40, rate: 30, seed: 3, wires: [['syn', 'genRate']], ...overrides.generator },
-    {
-      id: 'syn', z: 'tab', type: 'izh-synapse', name: 'S', ...SYNAPSE_DEFAULTS, rule: 'out-degree', degree: 10, weightKind: 'uniform', weightLow: 2, weightHigh: 6,
-      delayKind: 'uniform', delayMin: 0.5, delayMax: 3, kind: 'exponential', tau: 3, seed: 11, wires: [['cells', 'weights'], ['saved']], ...overrides.synapse,
-    },
-    {
-      id: 'cells', z: 'tab', type: 'izh-neuron', name: 'cells', form: '2003', size: 30, scheme: 'izhikevich', spikeEvents: 'off',
-      params: { a: 0.02, b: 0.2, c: '-65 + 15 * r^2', d: '8 - 6 * r^2', v0: -65 }, wires: [['spikes', 'rate'], []], ...overrides.neuron,
-    },
-    { id: 'spikes', z: 'tab', type: 'izh-spike-monitor', name: 'spikes', wires: [['spikeOut']] },
-    { id: 'rate', z: 'tab', type: 'izh-rate-monitor', name: 'rate', bin: 5, smoothing: 20, wires: [['rateOut']], ...overrides.rate },
-    { id: 'genRate', z: 'tab', type: 'izh-rate-monitor', name: 'input rate', bin: 10, wires: [['genRateOut']] },
-    { id: 'weights', z: 'tab', type: 'izh-weight-monitor', name: 'weights', every: 10, bins: 8, wires: [['weightOut'], ['histogramOut']], ...overrides.weights },
-    ...['events', 'spikeOut', 'rateOut', 'genRateOut', 'weightOut', 'histogramOut', 'saved'].map((id) => ({ id, z: 'tab', type: 'helper' })),
-  ]);
-}
 
 /** Starts the clock and waits for the end of the run (and the spike monitor's result). */
 async function runToEnd(clock = 'clock', spikes = 'spikeOut', command: Msg = { payload: 'start' }): Promise<Msg> {
@@ -112,7 +73,7 @@ describe('bad settings: a red status, an error naming the node, the field and th
     ['cells', { neuron: { seed: 1.5 } }, 'neuron "cells": seed must be a whole number (got 1.5)'],
     ['clock', { clock: { seed: -2 } }, 'clock "clock": seed must be at least 0 (got -2)'],
   ] as const)('%s %j', async (id, overrides, message) => {
-    await helper.load(NODES, smallNetwork(overrides as Parameters<typeof smallNetwork>[0]));
+    await helper.load(NODES, smallNetwork(overrides as NetworkOverrides));
     expect(errorsOf(id)).toEqual([message]);
     expect(lastStatus(id)).toMatchObject({ fill: 'red', shape: 'ring' });
     if (id === 'clock') return;
@@ -130,7 +91,7 @@ describe('bad settings: a red status, an error naming the node, the field and th
     ['a list beyond the target', { synapse: { rule: 'list', connections: '[[0, 30, 1, 1]]' } }, 'synapse "S": connections[0].post must be one of the target neurons (0-29) (got 30)'],
     ['a bin that is no whole number of steps', { rate: { bin: 1.25 } }, 'rate monitor "rate": bin must be a whole number of steps at dt = 0.5 ms (e.g. 1.5 ms) (got 1.25)'],
   ] as const)('the clock refuses %s, naming the node', async (_what, overrides, message) => {
-    await helper.load(NODES, smallNetwork(overrides as Parameters<typeof smallNetwork>[0]));
+    await helper.load(NODES, smallNetwork(overrides as NetworkOverrides));
     const error = nextCall('clock', 'error');
     helper.getNode('clock').receive({ payload: 'start' });
     expect(await error).toBe(message);
@@ -145,7 +106,7 @@ describe('bad settings: a red status, an error naming the node, the field and th
     ['a negative weight with learning', { synapse: { weightKind: 'expression', weight: 'r - 0.5', plasticity: 'stdp' } },
       /^synapse "S": plasticity applies to excitatory synapses only, but synapse \d+ has the negative weight -[\d.]+ \(got "stdp"\)$/],
   ] as const)('the clock refuses %s when it builds the network, naming the node', async (_what, overrides, message) => {
-    await helper.load(NODES, smallNetwork(overrides as Parameters<typeof smallNetwork>[0]));
+    await helper.load(NODES, smallNetwork(overrides as NetworkOverrides));
     expect(errorsOf('cells')).toEqual([]);
     const error = nextCall('clock', 'error');
     helper.getNode('clock').receive({ payload: 'start' });
