@@ -17,7 +17,7 @@ import { REFERENCE, simulateReference } from './reference';
 const ROOT = join(__dirname, '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'docs') : mkdtempSync(join(tmpdir(), 'izh-shots-'));
-const TYPES = ['izh-clock', 'izh-source', 'izh-neuron', 'izh-spike-monitor', 'izh-state-monitor'];
+const TYPES = ['izh-clock', 'izh-source', 'izh-neuron', 'izh-spike-monitor', 'izh-state-monitor', 'izh-spike-generator', 'izh-synapse', 'izh-rate-monitor', 'izh-weight-monitor'];
 
 let userDir: string;
 let red: ChildProcess;
@@ -113,7 +113,7 @@ afterAll(async () => {
 });
 
 describe('in the editor', () => {
-  it('shows the five nodes in the palette, imports an example from the menu, deploys it and runs it from the button', async () => {
+  it('shows the nine nodes in the palette, imports an example from the menu, deploys it and runs it from the button', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
