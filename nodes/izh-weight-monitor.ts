@@ -29,7 +29,7 @@ export default function register(RED: NodeRED): void {
     summary: (result) => {
       const r = result as WeightResult;
       const mean = r.mean.at(-1);
-      return `${r.synapses.toLocaleString('en-US')} synapses${mean === undefined ? '' : `, mean ${formatNumber(mean)}`}`;
+      return `${r.synapses.toLocaleString('en-US')} synapse${r.synapses === 1 ? '' : 's'}${mean === undefined ? '' : `, mean ${formatNumber(mean)}`}`;
     },
   });
 }

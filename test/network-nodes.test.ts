@@ -359,7 +359,7 @@ describe('the weight monitor', () => {
     expect(w.mean[0]).toBe(5);
     expect(w.min).toBe(w.max);
     expect(w.max).toBe(w.mean.at(-1));
-    expect(lastStatus('izh-stdp-pair-weight')).toMatchObject({ fill: 'blue', text: `1 synapses, mean ${Math.round(w.max * 100) / 100}` });
+    expect(lastStatus('izh-stdp-pair-weight')).toMatchObject({ fill: 'blue', text: `1 synapse, mean ${Math.round(w.max * 100) / 100}` });
   });
 
   it('sends the mean as a line (output 1) and the latest histogram as bars (output 2)', async () => {
