@@ -110,7 +110,7 @@ function summarise(args: Args, report: RunReport): void {
   }
   if (args.quiet) return;
   for (const c of report.clocks) process.stderr.write(`${c.name}: ${c.event}${c.stoppedBy ? ` by the ${c.stoppedBy}` : ''} at ${c.t} ms (${c.steps} steps, ${c.wallMs.toFixed(1)} ms wall)\n`);
-  for (const m of report.monitors) process.stderr.write(`${m.name}: ${m.type === 'spike' ? `${m.total} spikes` : `${m.t.length} samples`}\n`);
+  for (const m of report.monitors) process.stderr.write(`${m.name}: ${m.type === 'spike' ? `${m.total} spikes` : m.type === 'rate' ? `${m.t.length} bins` : `${m.t.length} samples`}\n`);
 }
 
 function clockLabel(c: ClockReport): string {

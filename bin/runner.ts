@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BUDGET_SETTING } from '../lib/engine/budget';
 import { clocksIn, compileNetwork, flowGraph, labelOf, NODE_TYPES, type FlowNode } from '../lib/flow/compiler';
-import type { SpikeResult, StateResult } from '../lib/engine/monitors';
+import type { RateResult, SpikeResult, StateResult, WeightResult } from '../lib/engine/monitors';
 import type { ClockSettings, RunEvent } from '../lib/engine/simulation';
 import { ConfigError, show } from '../lib/engine/validate';
 import type { Node } from '../nodes/api';
@@ -33,7 +33,11 @@ export interface ClockReport {
 
 export type MonitorReport =
   | ({ id: string; name: string; type: 'spike'; z?: string } & SpikeResult)
-  | ({ id: string; name: string; type: 'state'; z?: string } & StateResult);
+  | ({ id: string; name: string; type: 'state'; z?: string } & StateResult)
+  | ({ id: string; name: string; type: 'rate'; z?: string } & RateResult)
+  | ({ id: string; name: string; type: 'weight'; z?: string } & WeightResult);
+
+const MONITOR_TYPES: readonly string[] = [NODE_TYPES.spikeMonitor, NODE_TYPES.stateMonitor, NODE_TYPES.rateMonitor, NODE_TYPES.weightMonitor];
 
 export interface RunReport {
   clocks: ClockReport[];
@@ -325,20 +329,26 @@ export async function runFlow(input: FlowNode[], options: RunOptions = {}): Prom
 function collectMonitors(RED: any, nodes: FlowNode[]): MonitorReport[] {
   const reports: MonitorReport[] = [];
   for (const n of nodes) {
-    if (n.type !== NODE_TYPES.spikeMonitor && n.type !== NODE_TYPES.stateMonitor) continue;
+    if (!MONITOR_TYPES.includes(n.type)) continue;
     const node: MonitorNode | null = RED.nodes.getNode(n.id);
     if (!node?.izhResult) continue; // not part of any network
     const base = { id: n.id, name: n.name || n.id, z: typeof n.z === 'string' ? n.z : undefined };
-    reports.push(
-      node.izhResult.monitor === 'spike'
-        ? { ...base, type: 'spike', ...(node.izhResult.result as SpikeResult) }
-        : { ...base, type: 'state', ...(node.izhResult.result as StateResult) },
-    );
+    const { monitor, result } = node.izhResult;
+    switch (monitor) {
+      case 'spike': reports.push({ ...base, type: 'spike', ...(result as SpikeResult) }); break;
+      case 'state': reports.push({ ...base, type: 'state', ...(result as StateResult) }); break;
+      case 'rate': reports.push({ ...base, type: 'rate', ...(result as RateResult) }); break;
+      case 'weight': reports.push({ ...base, type: 'weight', ...(result as WeightResult) }); break;
+    }
   }
   return reports;
 }
 
-/** CSV files for a report: one per spike monitor (t_ms,neuron) and one per state monitor. */
+/**
+ * CSV files for a report: one per monitor: spikes (t_ms,neuron), state traces (t_ms,v_0,...),
+ * the population rate (t_ms,rate_hz[,smoothed_hz]) and weights (t_ms,mean, then the count of each
+ * histogram bin, headed by its range).
+ */
 export function toCsv(report: RunReport): Array<{ file: string; text: string }> {
   const used = new Set<string>();
   const fileName = (name: string, suffix: string) => {
@@ -352,6 +362,15 @@ export function toCsv(report: RunReport): Array<{ file: string; text: string }> 
     if (m.type === 'spike') {
       const rows = m.times.map((t, i) => `${t},${m.indices[i]}`);
       return { file: fileName(m.name, 'spikes'), text: ['t_ms,neuron', ...rows].join('\n') + '\n' };
+    }
+    if (m.type === 'rate') {
+      const rows = m.t.map((t, i) => [t, m.rate[i], ...(m.smoothed ? [m.smoothed[i]] : [])].join(','));
+      return { file: fileName(m.name, 'rate'), text: [['t_ms', 'rate_hz', ...(m.smoothed ? ['smoothed_hz'] : [])].join(','), ...rows].join('\n') + '\n' };
+    }
+    if (m.type === 'weight') {
+      const bins = m.edges.slice(1).map((high, b) => `w_${m.edges[b]}..${high}`);
+      const rows = m.t.map((t, i) => [t, m.mean[i], ...m.histogram[i]].join(','));
+      return { file: fileName(m.name, 'weights'), text: [['t_ms', 'mean', ...bins].join(','), ...rows].join('\n') + '\n' };
     }
     const columns: Array<{ head: string; values: number[] }> = [];
     for (const variable of ['v', 'u', 'I'] as const) {

@@ -1,10 +1,11 @@
 /**
  * izh-neuron: a population of Izhikevich neurons. Output 1 is the simulation wire to
- * monitors; output 2 carries spike events when enabled. Messages change parameters from the
+ * monitors and synapse nodes; output 2 carries spike events when enabled. Messages change parameters from the
  * next step ({a: 0.03}), load a preset ({preset: "C"}) or reset the state ("reset").
  */
 import { eventMonitorId, neuronSpecOf, SPIKE_EVENTS, type FlowNode, type SpikeEvents } from '../lib/flow/compiler';
-import type { NeuronSpec } from '../lib/engine/neuron';
+import { parameterText, type NeuronSpec } from '../lib/engine/neuron';
+import { seedOf } from '../lib/engine/sources';
 import { PRESETS, requirePreset } from '../lib/flow/presets';
 import { ConfigError, oneOf } from '../lib/engine/validate';
 import type { Node, NodeMessage, NodeRED, NodeStatus } from './api';
@@ -28,15 +29,22 @@ export default function register(RED: NodeRED): void {
     let spikeEvents: SpikeEvents = 'off';
     let warnedDrop = false;
 
+    // a per-neuron parameter shows its expression (shortened), not the NaN that stands for it
+    const text = (spec: NeuronSpec, name: string) => {
+      const value = parameterText(spec, name);
+      return value.length > 14 ? `${value.slice(0, 13)}…` : value;
+    };
     const describe = (spec: NeuronSpec): string => {
-      const p = spec.params;
-      const core = p.form === '2003' ? `a ${p.a} b ${p.b} c ${p.c} d ${p.d}` : `2007 C ${p.C} k ${p.k}`;
+      const core = spec.params.form === '2003'
+        ? `a ${text(spec, 'a')} b ${text(spec, 'b')} c ${text(spec, 'c')} d ${text(spec, 'd')}`
+        : `2007 C ${text(spec, 'C')} k ${text(spec, 'k')}`;
       return spec.size > 1 ? `${spec.size} × ${core}` : core;
     };
     const idle = (spec: NeuronSpec): NodeStatus => ({ fill: 'grey', shape: 'dot', text: describe(spec) });
 
     try {
       spikeEvents = oneOf('spikeEvents', config.spikeEvents, SPIKE_EVENTS, 'off');
+      seedOf(config.seed); // the compiler keys the per-neuron draws by it
       showWiring(RED, node, config, idle(neuronSpecOf(config)));
     } catch (e) {
       reportError(node, config, e);

@@ -1,6 +1,6 @@
 /**
- * The part both monitor nodes share: they observe a neuron in a clock's network and send what
- * it recorded, every chunk when `live` is on and at the end of a run (finished, stopped or
+ * The part the monitor nodes share (spike, state, rate and weight monitors): they observe a
+ * neuron, a spike generator or a synapse node in a clock's network and send what it recorded, every chunk when `live` is on and at the end of a run (finished, stopped or
  * failed), as plain arrays or as Dashboard 2 chart messages. The end-of-run result is copied
  * a slice at a time, so a big run's end does not block Node-RED. The last result stays
  * readable for the headless runner.
@@ -13,9 +13,12 @@ import type { ChartMessage } from '../lib/render/charts';
 import type { Node, NodeMessage, NodeRED } from './api';
 import { enrol, reportError, showWiring, type ActiveRun, type SimulationMember } from './shared';
 
+/** What a monitor records: spikes, state traces, the population rate, synaptic weights. */
+export type MonitorResultKind = 'spike' | 'state' | 'rate' | 'weight';
+
 /** What a monitor node keeps of its last run. */
 export interface MonitorNode extends Node {
-  izhResult?: { monitor: 'spike' | 'state'; result: object };
+  izhResult?: { monitor: MonitorResultKind; result: object };
 }
 
 export interface Recorder {
@@ -26,7 +29,7 @@ export interface Recorder {
 
 export interface MonitorKind {
   type: string;
-  monitor: 'spike' | 'state';
+  monitor: MonitorResultKind;
   /** validates the node's own config; returns the idle status text */
   check(config: FlowNode): string;
   recorder(run: ActiveRun, id: string): Recorder | undefined;
@@ -34,6 +37,9 @@ export interface MonitorKind {
   summary(result: object): string;
   /** the result (or a chunk of it) as Dashboard 2 chart messages */
   chart(result: object, label: string, maxPoints: number): ChartMessage[];
+  /** outputs of the node (default 1); in the chart format, chartOutput() says where each message goes */
+  outputs?: number;
+  chartOutput?(message: ChartMessage): number;
   /** adds to the end-of-run message of the arrays format (e.g. msg.svg) */
   decorate?(msg: NodeMessage, result: object, config: FlowNode, output: MonitorOutput): void;
 }
@@ -52,6 +58,7 @@ export function registerMonitor(RED: NodeRED, kind: MonitorKind): void {
       reportError(node, config, e);
     }
     const topic = config.name || kind.type;
+    const outputs = kind.outputs ?? 1;
 
     /** Sends what was recorded: one message of arrays, or chart messages (one per line). */
     const deliver = (out: MonitorOutput, data: object, event: string, t: number) => {
@@ -62,7 +69,10 @@ export function registerMonitor(RED: NodeRED, kind: MonitorKind): void {
         return;
       }
       const messages = kind.chart(data, topic, out.chartPoints).filter((m) => (m.payload as unknown[]).length > 0);
-      if (messages.length > 0) node.send([messages.map((m) => ({ ...m, event, t }))]);
+      if (messages.length === 0) return;
+      const perOutput: NodeMessage[][] = Array.from({ length: outputs }, () => []);
+      for (const m of messages) perOutput[Math.min(outputs - 1, Math.max(0, kind.chartOutput?.(m) ?? 0))].push({ ...m, event, t });
+      node.send(perOutput.map((list) => (list.length > 0 ? list : null)));
     };
 
     const member: SimulationMember = {
@@ -70,7 +80,7 @@ export function registerMonitor(RED: NodeRED, kind: MonitorKind): void {
         if (!run || !output) return;
         node.status({ fill: 'green', shape: 'dot', text: 'recording' });
         // a fresh run: empty the charts fed by this monitor
-        if (output.format === 'chart') node.send({ topic, event: 'clear', t: 0, payload: [] });
+        if (output.format === 'chart') node.send(Array.from({ length: outputs }, () => ({ topic, event: 'clear', t: 0, payload: [] })));
       },
       chunk(run) {
         if (!output?.live || run.simulation.state !== 'running') return;

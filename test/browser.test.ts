@@ -25,7 +25,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const STEP_MS = 120_000;
 const TEST_MS = 300_000;
 const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'docs') : mkdtempSync(join(tmpdir(), 'izh-shots-'));
-const TYPES = ['izh-clock', 'izh-source', 'izh-neuron', 'izh-spike-monitor', 'izh-state-monitor'];
+const TYPES = ['izh-clock', 'izh-source', 'izh-neuron', 'izh-spike-monitor', 'izh-state-monitor', 'izh-spike-generator', 'izh-synapse', 'izh-rate-monitor', 'izh-weight-monitor'];
 
 let userDir: string;
 let red: NodeRedProcess | undefined;
@@ -114,7 +114,7 @@ afterAll(async () => {
 }, STEP_MS);
 
 describe('in the editor', () => {
-  it('shows the five nodes in the palette, imports an example from the menu, deploys it and runs it from the button', async () => {
+  it('shows the nine nodes in the palette, imports an example from the menu, deploys it and runs it from the button', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
     page.setDefaultTimeout(STEP_MS);
     const errors: string[] = [];

@@ -10,9 +10,13 @@ import neuronNode from '../nodes/izh-neuron';
 import sourceNode from '../nodes/izh-source';
 import spikeMonitorNode from '../nodes/izh-spike-monitor';
 import stateMonitorNode from '../nodes/izh-state-monitor';
+import generatorNode from '../nodes/izh-spike-generator';
+import synapseNode from '../nodes/izh-synapse';
+import rateMonitorNode from '../nodes/izh-rate-monitor';
+import weightMonitorNode from '../nodes/izh-weight-monitor';
 import { REFERENCE, simulateReference } from './reference';
 
-export const NODES = [clockNode, sourceNode, neuronNode, spikeMonitorNode, stateMonitorNode];
+export const NODES = [clockNode, sourceNode, neuronNode, spikeMonitorNode, stateMonitorNode, generatorNode, synapseNode, rateMonitorNode, weightMonitorNode];
 export type Msg = Record<string, any>;
 export type Flow = Array<Record<string, unknown>>;
 

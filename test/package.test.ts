@@ -3,7 +3,7 @@
  * the two ways the README gives, and loaded by a Node-RED started on that directory alone (no
  * nodesDir pointing back here):
  * - `npm install <file>.tgz` in the user directory (needs the npm registry for mathjs), then
- *   Node-RED starts and must list the five nodes, the examples and serve the nodes' editor
+ *   Node-RED starts and must list the nine nodes, the examples and serve the nodes' editor
  *   files; the README's pictures must be in the installed package and `izh-flow` must run;
  * - the palette manager's upload (POST /nodes with the tarball) into a running Node-RED whose
  *   user directory is empty, which installs and loads the nodes without a restart.
@@ -21,6 +21,9 @@ import { REFERENCE, simulateReference } from './reference';
 const ROOT = join(__dirname, '..');
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; bin: Record<string, string>; 'node-red': { nodes: Record<string, string> } };
 const TYPES = Object.keys(PKG['node-red'].nodes).sort();
+/** The nodes of a single-neuron example, and the ones networks add. */
+const NEURON_TYPES = ['izh-clock', 'izh-neuron', 'izh-source', 'izh-spike-monitor', 'izh-state-monitor'];
+const NETWORK_TYPES = ['izh-rate-monitor', 'izh-spike-generator', 'izh-synapse', 'izh-weight-monitor'];
 const INSTALL_TIMEOUT = 300_000;
 /** The Node-RED that runs the tests (node_modules, or Node-RED 5 under `npm run test:nr5`). */
 const NODE_RED = require.resolve('node-red/red.js');
@@ -119,8 +122,9 @@ class NodeRed {
 /** The folder npm installs this package into in a user directory. */
 const installedIn = (userDir: string) => join(userDir, 'node_modules', ...PKG.name.split('/'));
 
-/** The five node types, enabled and loaded without an error, from this version of the package as installed in the user directory. */
+/** The nine node types, enabled and loaded without an error, from this version of the package as installed in the user directory. */
 async function expectOurNodes(red: NodeRed, userDir: string): Promise<void> {
+  expect(TYPES).toEqual([...NEURON_TYPES, ...NETWORK_TYPES].sort());
   const sets = await red.ourNodeSets();
   expect(sets.flatMap((s) => s.types).sort(), red.log).toEqual(TYPES);
   const module = await red.json(`/nodes/${PKG.name}`);
@@ -151,7 +155,7 @@ describe('the tarball', () => {
       expect(packed).toContain(file);
       expect(packed).toContain(file.replace(/\.js$/, '.html'));
     }
-    expect(packed.some((f) => f.startsWith('dist/nodes/icons/'))).toBe(true);
+    for (const type of TYPES) expect(packed).toContain(`dist/nodes/icons/${type}.svg`);
     expect(packed).toContain('dist/lib/index.js');
     for (const bin of Object.values(PKG.bin)) expect(packed).toContain(bin.replace(/^\.\//, ''));
     expect(packed).toContain('dist/bin/runner.js');
@@ -189,7 +193,7 @@ describe('installed with npm into a fresh user directory', () => {
 
   afterAll(() => red?.stop());
 
-  it('is loaded by Node-RED: the five nodes, enabled, from the user directory', async () => {
+  it('is loaded by Node-RED: the nine nodes, enabled, from the user directory', async () => {
     expect((await red.json('/settings')).version.replace(/-git$/, '')).toBe(NODE_RED_VERSION);
     await expectOurNodes(red, userDir);
   });
@@ -206,11 +210,15 @@ describe('installed with npm into a fresh user directory', () => {
   it('offers the example flows under Import > Examples', async () => {
     expect(await red.json('/library/examples/flows/')).toContain(PKG.name);
     const folders = await red.json(`/library/examples/flows/${PKG.name}/`);
-    expect(folders).toEqual(expect.arrayContaining(['cortical classes (2003)', 'neuro-computational features (2004)', 'dashboard (needs Dashboard 2)']));
+    expect(folders).toEqual(expect.arrayContaining(['cortical classes (2003)', 'neuro-computational features (2004)', 'networks', 'dashboard (needs Dashboard 2)']));
     const cortical = await red.json(`/library/examples/flows/${PKG.name}/${encodeURIComponent('cortical classes (2003)')}/`);
     expect(cortical).toContainEqual({ fn: 'RS regular spiking' });
     const flow = await red.json(`/library/examples/flows/${PKG.name}/${encodeURIComponent('cortical classes (2003)')}/${encodeURIComponent('RS regular spiking')}`);
-    expect(flow.map((n: { type: string }) => n.type)).toEqual(expect.arrayContaining(TYPES));
+    expect(flow.map((n: { type: string }) => n.type)).toEqual(expect.arrayContaining(NEURON_TYPES));
+    const networks = await red.json(`/library/examples/flows/${PKG.name}/networks/`);
+    expect(networks).toContainEqual({ fn: 'polychronization 2006 (spnet, 10 s)' });
+    const spnet = await red.json(`/library/examples/flows/${PKG.name}/networks/${encodeURIComponent('polychronization 2006 (spnet, 10 s)')}`);
+    expect(spnet.map((n: { type: string }) => n.type)).toEqual(expect.arrayContaining(['izh-synapse', 'izh-rate-monitor', 'izh-weight-monitor']));
   });
 
   it("holds the README's pictures and the license", () => {
@@ -246,7 +254,7 @@ describe("uploaded through the palette manager's admin API", () => {
 
   afterAll(() => red?.stop());
 
-  it('installs into a running Node-RED, which loads the five nodes without a restart', async () => {
+  it('installs into a running Node-RED, which loads the nine nodes without a restart', async () => {
     expect(await red.ourNodeSets()).toEqual([]);
     const form = new FormData();
     form.append('tarball', new Blob([readFileSync(tarball)], { type: 'application/gzip' }), tarball.split('/').at(-1));

@@ -97,6 +97,15 @@ interface Feed {
   inputs: SynapticInput[];
 }
 
+/** Builds a part of the network; a ConfigError it throws names the node it belongs to (`neuron "E"`), as errors in a step do. */
+function attributed<T>(label: string, make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    throw e instanceof ConfigError && !e.nodeLabel ? e.forNode(label) : e;
+  }
+}
+
 /** A node's stream key: given by the description, or from the seed of its spec when it has one, or from its id. */
 const keyOf = (d: { id: string; key?: number; spec?: unknown }) => d.key ?? streamKey(d.id, (d.spec as { seed?: number | null } | undefined)?.seed);
 
@@ -130,12 +139,12 @@ export class Network {
     this.seed = description.seed ?? 1;
     const seed = this.seed;
     for (const p of description.populations) {
-      const group = new NeuronGroup(p.spec, { seed, key: keyOf(p) });
+      const group = attributed(`neuron "${p.name}"`, () => new NeuronGroup(p.spec, { seed, key: keyOf(p) }));
       this.populations.set(p.id, group);
       this.names.set(group, p.name);
     }
     for (const g of description.generators ?? []) {
-      const generator = new SpikeGenerator(g.spec, this.dt, { seed, key: keyOf(g) });
+      const generator = attributed(`spike generator "${g.name}"`, () => new SpikeGenerator(g.spec, this.dt, { seed, key: keyOf(g) }));
       this.generators.set(g.id, generator);
       this.names.set(generator, g.name);
     }
@@ -185,7 +194,7 @@ export class Network {
         if (!feed.buffer) feed.buffer = new Float64Array(post.size);
         this.projections.set(d.id, new Projection(d.id, d.spec, pre, post, connectivity, input, this.dt));
       } catch (e) {
-        throw e instanceof ConfigError && !e.nodeLabel ? e.forNode(d.name) : e;
+        throw e instanceof ConfigError && !e.nodeLabel ? e.forNode(`synapse "${d.name}"`) : e;
       }
     }
   }
@@ -203,23 +212,23 @@ export class Network {
     const nameOf = (id: string) => description.populations.find((p) => p.id === id)?.name ?? description.generators?.find((g) => g.id === id)?.name ?? id;
     for (const m of description.spikeMonitors) {
       const group = this.spikingGroup(m.population, m.name || m.id);
-      this.spikeMonitors.set(m.id, named(m.id, () => new SpikeMonitor(group, nameOf(m.population), this.dt, m.retain ?? true, m.spec), m.name || m.id) as SpikeMonitor);
+      this.spikeMonitors.set(m.id, named(m.id, () => new SpikeMonitor(group, nameOf(m.population), this.dt, m.retain ?? true, m.spec), `spike monitor "${m.name || m.id}"`) as SpikeMonitor);
     }
     for (const m of description.stateMonitors) {
       const group = this.populations.get(m.population);
       if (!group) throw new ConfigError('population', m.population, 'is not a neuron of this network', m.name || m.id);
-      this.stateMonitors.set(m.id, named(m.id, () => new StateMonitor(group, nameOf(m.population), m.spec, this.dt), m.name || m.id) as StateMonitor);
+      this.stateMonitors.set(m.id, named(m.id, () => new StateMonitor(group, nameOf(m.population), m.spec, this.dt), `state monitor "${m.name || m.id}"`) as StateMonitor);
     }
     for (const m of description.rateMonitors ?? []) {
       const group = this.spikingGroup(m.population, m.name || m.id);
-      this.rateMonitors.set(m.id, named(m.id, () => new RateMonitor(group, nameOf(m.population), this.dt, m.spec), m.name || m.id) as RateMonitor);
+      this.rateMonitors.set(m.id, named(m.id, () => new RateMonitor(group, nameOf(m.population), this.dt, m.spec), `rate monitor "${m.name || m.id}"`) as RateMonitor);
     }
     for (const m of description.weightMonitors ?? []) {
       const projection = this.projections.get(m.projection);
       if (!projection) throw new ConfigError('synapse', m.projection, 'is not a synapse node of this network', m.name || m.id);
       const plasticity = projection.spec.plasticity;
       const source = { weight: projection.weight, bounds: plasticity.rule === 'none' ? null : ([plasticity.wMin, plasticity.wMax] as [number, number]) };
-      this.weightMonitors.set(m.id, named(m.id, () => new WeightMonitor(source, this.dt, m.spec), m.name || m.id) as WeightMonitor);
+      this.weightMonitors.set(m.id, named(m.id, () => new WeightMonitor(source, this.dt, m.spec), `weight monitor "${m.name || m.id}"`) as WeightMonitor);
     }
   }
 

@@ -3,16 +3,24 @@
  * `payload` an array of points, `topic` the series):
  *  - voltage (or u, I) against simulated time: a line chart with a linear x axis, x key `t`
  *    and y key the variable's name (`v`, `u` or `I`);
- *  - the spike raster: a scatter chart, x key `t`, y key `neuron`.
+ *  - the spike raster: a scatter chart, x key `t`, y key `neuron`;
+ *  - the population rate: a line chart, x key `t`, y key `rate` (the smoothed rate a second
+ *    series of the same chart);
+ *  - synaptic weights: the mean weight against time, a line chart with x key `t` and y key
+ *    `mean`; and the latest histogram, a bar chart with a categorical x axis, x key `weight`
+ *    (the bin centre) and y key `count`, sent with `action: "replace"` so each one replaces
+ *    the last.
  * An empty array clears a chart. Long traces are decimated with a min-max rule that keeps
  * every spike peak, so a message never carries more than `maxPoints` points per line.
  */
-import type { SpikeResult, StateResult, StateVariable } from '../engine/monitors';
+import type { RateResult, SpikeResult, StateResult, StateVariable, WeightResult } from '../engine/monitors';
 import { STATE_VARIABLES } from '../engine/monitors';
 
 export interface ChartMessage {
   topic: string;
   payload: Array<Record<string, number>>;
+  /** `replace`: the chart drops what it holds before it takes this message (a bar chart of the latest histogram) */
+  action?: 'replace';
 }
 
 /** Default number of points per line (or raster) in one chart message. */
@@ -72,4 +80,41 @@ export function spikeChartMessage(result: Pick<SpikeResult, 'times' | 'indices'>
     payload.push({ t: result.times[i], neuron: result.indices[i] });
   }
   return { topic: label, payload };
+}
+
+/**
+ * The population rate as line-chart messages: `{topic: label, payload: [{t, rate}, ...]}` (bin
+ * start times in ms, Hz), and with smoothing a second series `label + " smoothed"` with the same
+ * keys. Long runs are thinned by the min-max rule, at most `maxPoints` points per line.
+ */
+export function rateChartMessages(result: Pick<RateResult, 't' | 'rate' | 'smoothed'>, label: string, maxPoints = DEFAULT_CHART_POINTS): ChartMessage[] {
+  const line = (topic: string, values: readonly number[]): ChartMessage => ({
+    topic,
+    payload: decimateMinMax(result.t, values, maxPoints).map((i) => ({ t: result.t[i], rate: values[i] })),
+  });
+  const messages = [line(label, result.rate)];
+  if (result.smoothed) messages.push(line(`${label} smoothed`, result.smoothed));
+  return messages;
+}
+
+/** The centres of histogram bins with these edges. */
+export function binCentres(edges: readonly number[]): number[] {
+  return edges.slice(1).map((high, b) => (edges[b] + high) / 2);
+}
+
+/** The mean weight against time: `{topic: label + " mean", payload: [{t, mean}, ...]}` for a line chart. */
+export function weightMeanChartMessage(result: Pick<WeightResult, 't' | 'mean'>, label: string, maxPoints = DEFAULT_CHART_POINTS): ChartMessage {
+  return { topic: `${label} mean`, payload: decimateMinMax(result.t, result.mean, maxPoints).map((i) => ({ t: result.t[i], mean: result.mean[i] })) };
+}
+
+/**
+ * The latest histogram of a weight result as a bar chart: `{topic: label + " histogram",
+ * action: "replace", payload: [{weight, count}, ...]}`, one point per bin (x: the bin centre),
+ * or null when the result holds no sample.
+ */
+export function weightHistogramChartMessage(result: Pick<WeightResult, 'edges' | 'histogram'>, label: string): ChartMessage | null {
+  const latest = result.histogram.at(-1);
+  if (!latest) return null;
+  const centres = binCentres(result.edges);
+  return { topic: `${label} histogram`, action: 'replace', payload: latest.map((count, b) => ({ weight: centres[b], count })) };
 }

@@ -1,0 +1,93 @@
+/**
+ * izh-spike-generator: N channels that emit spikes, Poisson at a rate or at given times. Its
+ * output is the simulation wire to synapse nodes (and spike or rate monitors). Messages change
+ * its fields for the next start of the clock ({rate: 40}, or a number: the rate).
+ */
+import type { FlowNode } from '../lib/flow/compiler';
+import { normalizeGenerator, type GeneratorSpec } from '../lib/engine/generators';
+import { seedOf } from '../lib/engine/sources';
+import { ConfigError } from '../lib/engine/validate';
+import type { Node, NodeRED, NodeStatus } from './api';
+import { enrol, formatNumber, onInput, reportError, showWiring, ThrottledStatus, type ActiveRun, type SimulationMember } from './shared';
+
+/** The fields a message may change. */
+export const GENERATOR_FIELDS = ['kind', 'size', 'rate', 'seed', 'times'];
+
+/** `100 × 20 Hz`, `1 spike at 10 ms`, `20 spikes, 20..970 ms`. */
+export function describeGenerator(spec: GeneratorSpec): string {
+  if (spec.kind === 'poisson') return `${spec.size.toLocaleString('en-US')} × ${formatNumber(spec.rate)} Hz`;
+  const n = spec.spikes.length;
+  const spikes = `${n.toLocaleString('en-US')} spike${n === 1 ? '' : 's'}`;
+  const times = [...new Set(spec.spikes.map(([t]) => t))];
+  if (times.length <= 3) return `${spikes} at ${times.map(formatNumber).join(', ')} ms`;
+  return `${spikes}, ${formatNumber(times[0])}..${formatNumber(times[times.length - 1])} ms`;
+}
+
+/** Validates a generator node's config (its seed too: the compiler keys its streams by it). */
+export function checkGenerator(config: Record<string, unknown>): GeneratorSpec {
+  seedOf(config.seed);
+  return normalizeGenerator(config);
+}
+
+export default function register(RED: NodeRED): void {
+  function IzhSpikeGeneratorNode(this: Node, config: FlowNode) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const status = new ThrottledStatus(node, 250);
+    let patch: Record<string, unknown> = {};
+    let run: ActiveRun | null = null;
+    const idle = (spec: GeneratorSpec): NodeStatus => ({ fill: 'grey', shape: 'dot', text: describeGenerator(spec) });
+
+    try {
+      showWiring(RED, node, config, idle(checkGenerator(config)));
+    } catch (e) {
+      reportError(node, config, e);
+    }
+
+    const showActivity = (r: ActiveRun, force: boolean) => {
+      const generator = r.network.generators.get(node.id);
+      if (!generator) return;
+      const seconds = r.network.time / 1000;
+      const rate = seconds > 0 ? generator.totalSpikes / generator.size / seconds : 0;
+      const total = generator.totalSpikes;
+      status.set({ fill: 'green', shape: force ? 'ring' : 'dot', text: `${total.toLocaleString('en-US')} spike${total === 1 ? '' : 's'}, ${formatNumber(rate)} Hz` }, force);
+    };
+
+    const member: SimulationMember = {
+      patch: () => patch,
+      attach(r) {
+        run = r;
+        if (r) status.set({ fill: 'green', shape: 'dot', text: '0 spikes' }, true);
+      },
+      chunk: (r) => showActivity(r, false),
+      ended: (r) => showActivity(r, true),
+    };
+    enrol(node, member, () => (run = null));
+
+    // a change applies when the clock next builds its network (start); a running network keeps its generator
+    onInput(node, config, (msg) => {
+      const change = changeFrom(msg.payload);
+      const spec = checkGenerator({ ...config, ...patch, ...change });
+      patch = { ...patch, ...change };
+      node.status(run ? { fill: 'yellow', shape: 'ring', text: `${describeGenerator(spec)} from the next start` } : idle(spec));
+    });
+
+    function changeFrom(payload: unknown): Record<string, unknown> {
+      if (typeof payload === 'number') {
+        const kind = patch.kind ?? config.kind ?? 'poisson';
+        if (kind !== 'poisson') throw new ConfigError('msg.payload', payload, 'sets the rate of a poisson generator; send {"times": ...} to change a times generator');
+        return { rate: payload };
+      }
+      if (payload && typeof payload === 'object' && !Array.isArray(payload)) {
+        const entries = Object.entries(payload as Record<string, unknown>);
+        const unknown = entries.find(([key]) => !GENERATOR_FIELDS.includes(key));
+        if (unknown) throw new ConfigError(`msg.payload.${unknown[0]}`, unknown[1], `is not a field of a spike generator (fields: ${GENERATOR_FIELDS.join(', ')})`);
+        if (entries.length === 0) throw new ConfigError('msg.payload', payload, 'names no field to change');
+        return Object.fromEntries(entries);
+      }
+      throw new ConfigError('msg.payload', payload, 'must be a number (the rate, Hz) or an object of fields, e.g. {"rate": 40} or {"times": "10, 20"}');
+    }
+  }
+
+  RED.nodes.registerType('izh-spike-generator', IzhSpikeGeneratorNode);
+}
