@@ -2,7 +2,7 @@
 /**
  * izh-flow: run a Node-RED flow file headless and write what its monitors recorded.
  *
- *   izh-flow FLOW.json [--json OUT.json] [--csv DIR] [--timeout MS] [--memory-budget MB] [--quiet]
+ *   izh-flow FLOW.json [--json OUT.json] [--csv DIR] [--weights DIR] [--timeout MS] [--memory-budget MB] [--quiet]
  *
  * Exit codes: 0 all runs finished (or, for clocks without a duration, were stopped by --timeout);
  * 1 a run failed, or a run with a duration did not finish within --timeout (what it recorded is
@@ -10,11 +10,11 @@
  */
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { RunError, runFlow, toCsv, type ClockReport, type RunReport } from './runner';
+import { RunError, runFlow, toCsv, toWeightFiles, type ClockReport, type RunReport } from './runner';
 
-const USAGE = 'usage: izh-flow FLOW.json [--json OUT.json] [--csv DIR] [--timeout MS] [--memory-budget MB] [--quiet]';
+const USAGE = 'usage: izh-flow FLOW.json [--json OUT.json] [--csv DIR] [--weights DIR] [--timeout MS] [--memory-budget MB] [--quiet]';
 
-interface Args { flow: string; json?: string; csv?: string; timeoutMs?: number; memoryBudgetMB?: number; quiet: boolean }
+interface Args { flow: string; json?: string; csv?: string; weights?: string; timeoutMs?: number; memoryBudgetMB?: number; quiet: boolean }
 
 function parseArgs(argv: string[]): Args {
   const args: Partial<Args> = { quiet: false };
@@ -27,6 +27,7 @@ function parseArgs(argv: string[]): Args {
     };
     if (arg === '--json') args.json = value();
     else if (arg === '--csv') args.csv = value();
+    else if (arg === '--weights') args.weights = value();
     else if (arg === '--timeout') {
       const ms = Number(value());
       if (!Number.isFinite(ms) || ms <= 0) throw new RunError(`--timeout must be a positive number of ms (got ${argv[i]})`, 2);
@@ -82,9 +83,10 @@ function checkOutputs(args: Args): void {
     if (existsSync(file) && statSync(file).isDirectory()) throw fail('it is a directory');
     if (existsSync(file) && !writable(file)) throw fail('the file is not writable');
   }
-  if (args.csv !== undefined) {
-    const dir = resolve(args.csv);
-    const fail = (why: string) => new RunError(`cannot create --csv ${args.csv}: ${why}`, 2);
+  for (const [option, path] of [['--csv', args.csv], ['--weights', args.weights]] as const) {
+    if (path === undefined) continue;
+    const dir = resolve(path);
+    const fail = (why: string) => new RunError(`cannot create ${option} ${path}: ${why}`, 2);
     const found = nearestExisting(dir);
     if (!found.isDirectory) throw fail(found.path === dir ? 'it is a file, not a directory' : `${found.path} is not a directory`);
     if (!writable(found.path)) throw fail(`${found.path} is not writable`);
@@ -98,7 +100,11 @@ function write(args: Args, report: RunReport): void {
     mkdirSync(args.csv, { recursive: true });
     for (const { file, text: csv } of toCsv(report)) writeFileSync(join(args.csv, file), csv);
   }
-  if (!args.json && !args.csv) process.stdout.write(`${text}\n`);
+  if (args.weights) {
+    mkdirSync(args.weights, { recursive: true });
+    for (const { file, text: weights } of toWeightFiles(report)) writeFileSync(join(args.weights, file), weights);
+  }
+  if (!args.json && !args.csv && !args.weights) process.stdout.write(`${text}\n`);
 }
 
 function summarise(args: Args, report: RunReport): void {
@@ -128,7 +134,7 @@ async function main(): Promise<void> {
   }
   let report: RunReport;
   try {
-    report = await runFlow(nodes as never, { timeoutMs: args.timeoutMs, memoryBudgetMB: args.memoryBudgetMB });
+    report = await runFlow(nodes as never, { timeoutMs: args.timeoutMs, memoryBudgetMB: args.memoryBudgetMB, weights: args.weights !== undefined });
   } catch (e) {
     // runs the time limit cut short: what they recorded is written all the same
     if (e instanceof RunError && e.report) {

@@ -17,6 +17,7 @@ import { ConfigError, show } from '../lib/engine/validate';
 import type { Node } from '../nodes/api';
 import { RUN_EVENT } from '../nodes/izh-clock';
 import type { MonitorNode } from '../nodes/monitor';
+import type { SynapseNode } from '../nodes/izh-synapse';
 
 export interface ClockReport {
   id: string;
@@ -42,6 +43,18 @@ const MONITOR_TYPES: readonly string[] = [NODE_TYPES.spikeMonitor, NODE_TYPES.st
 export interface RunReport {
   clocks: ClockReport[];
   monitors: MonitorReport[];
+  /** with `weights`: every synapse node's weights at the end (what its "save" would send) */
+  synapses?: SynapseReport[];
+}
+
+/** A synapse node's weights: columns pre, post, weight and delay (ms), loadable by a list synapse. */
+export interface SynapseReport {
+  id: string;
+  name: string;
+  z?: string;
+  synapses: number;
+  t: number;
+  weights: { pre: number[]; post: number[]; weight: number[]; delay: number[] };
 }
 
 export interface RunOptions {
@@ -51,6 +64,8 @@ export interface RunOptions {
   logLevel?: 'fatal' | 'error' | 'warn' | 'info';
   /** memory each clock's network may use (MB); default DEFAULT_MEMORY_BUDGET_MB (izhClockMemoryBudget) */
   memoryBudgetMB?: number;
+  /** also report every synapse node's weights at the end (izh-flow --weights) */
+  weights?: boolean;
 }
 
 /** A problem with the flow or the run, with the node it concerns in its message. */
@@ -305,6 +320,7 @@ export async function runFlow(input: FlowNode[], options: RunOptions = {}): Prom
         };
       }),
       monitors: collectMonitors(RED, nodes),
+      ...(options.weights ? { synapses: collectWeights(RED, nodes) } : {}),
     };
     // a run with a duration that the limit cut short did not do what was asked: fail, with what it recorded
     const unfinished = report.clocks.filter((c) => c.stoppedBy === 'timeout' && Number.isFinite(c.duration));
@@ -324,6 +340,16 @@ export async function runFlow(input: FlowNode[], options: RunOptions = {}): Prom
       process.removeListener('exit', removeUserDir);
     }
   }
+}
+
+function collectWeights(RED: any, nodes: FlowNode[]): SynapseReport[] {
+  const reports: SynapseReport[] = [];
+  for (const n of nodes) {
+    if (n.type !== NODE_TYPES.synapse) continue;
+    const saved = (RED.nodes.getNode(n.id) as SynapseNode | null)?.izhWeights?.();
+    if (saved) reports.push({ id: n.id, name: n.name || n.id, z: typeof n.z === 'string' ? n.z : undefined, ...saved });
+  }
+  return reports;
 }
 
 function collectMonitors(RED: any, nodes: FlowNode[]): MonitorReport[] {
@@ -349,15 +375,26 @@ function collectMonitors(RED: any, nodes: FlowNode[]): MonitorReport[] {
  * the population rate (t_ms,rate_hz[,smoothed_hz]) and weights (t_ms,mean, then the count of each
  * histogram bin, headed by its range).
  */
-export function toCsv(report: RunReport): Array<{ file: string; text: string }> {
+/** Safe, distinct file names for node names: `<name>-<suffix>.<extension>`, numbered when two nodes share a name. */
+function fileNamer(fallback: string, extension: string): (name: string, suffix: string) => string {
   const used = new Set<string>();
-  const fileName = (name: string, suffix: string) => {
-    const base = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'monitor';
-    let file = `${base}-${suffix}.csv`;
-    for (let i = 2; used.has(file); i++) file = `${base}-${i}-${suffix}.csv`;
+  return (name, suffix) => {
+    const base = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || fallback;
+    let file = `${base}-${suffix}.${extension}`;
+    for (let i = 2; used.has(file); i++) file = `${base}-${i}-${suffix}.${extension}`;
     used.add(file);
     return file;
   };
+}
+
+/** The saved weights of every synapse node (`<name>-weights.json`: {pre, post, weight, delay}, what a list synapse loads). */
+export function toWeightFiles(report: RunReport): Array<{ file: string; text: string }> {
+  const fileName = fileNamer('synapse', 'json');
+  return (report.synapses ?? []).map((s) => ({ file: fileName(s.name, 'weights'), text: JSON.stringify(s.weights) }));
+}
+
+export function toCsv(report: RunReport): Array<{ file: string; text: string }> {
+  const fileName = fileNamer('monitor', 'csv');
   return report.monitors.map((m) => {
     if (m.type === 'spike') {
       const rows = m.times.map((t, i) => `${t},${m.indices[i]}`);

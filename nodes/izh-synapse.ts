@@ -9,6 +9,7 @@
 import { formatMB } from '../lib/engine/budget';
 import { ConfigError } from '../lib/engine/validate';
 import { checkSynapse, MAX_LIST_CONNECTIONS, normalizeSynapse, sidesOf, type SynapseSpec } from '../lib/engine/synapses';
+import type { Projection } from '../lib/engine/projection';
 import type { FlowNode } from '../lib/flow/compiler';
 import { SYNAPSE_DEFAULTS } from '../lib/flow/network-examples';
 import type { Node, NodeMessage, NodeRED, NodeStatus } from './api';
@@ -66,8 +67,13 @@ function isSave(msg: NodeMessage): boolean {
   return true;
 }
 
+/** The weights of a synapse node's last run, for the headless runner (`izh-flow --weights`). */
+export interface SynapseNode extends Node {
+  izhWeights?: () => { synapses: number; t: number; weights: ReturnType<Projection['saved']> } | null;
+}
+
 export default function register(RED: NodeRED): void {
-  function IzhSynapseNode(this: Node, config: FlowNode) {
+  function IzhSynapseNode(this: SynapseNode, config: FlowNode) {
     RED.nodes.createNode(this, config);
     const node = this;
     const topic = config.name || 'synapse';
@@ -105,6 +111,10 @@ export default function register(RED: NodeRED): void {
       },
     };
     enrol(node, member, () => (run = null));
+    node.izhWeights = () => {
+      const projection = run?.network.projections.get(node.id);
+      return run && projection ? { synapses: projection.synapses, t: run.network.time, weights: projection.saved(run.network.dt) } : null;
+    };
 
     onInput(node, config, (msg) => {
       if (isSave(msg)) {
