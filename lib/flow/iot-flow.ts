@@ -131,7 +131,11 @@ export function iotFlow(): FlowNode[] {
   const scope = id('scope');
   const indicator = id('indicator');
   return [
-    { id: z, type: 'tab', label: 'sensor drives a neuron (IoT)', disabled: false, info: 'A sensor reading drives a neuron in real time; its spikes light a dashboard lamp and call an actuator over HTTP.' },
+    {
+      id: z, type: 'tab', label: 'sensor drives a neuron (IoT)', disabled: false,
+      info: 'A sensor reading drives a neuron in real time; its spikes light a dashboard lamp and call an actuator over HTTP. The environment variable ACTUATOR_URL of this flow (its properties) says where the spikes go.',
+      env: [{ name: 'ACTUATOR_URL', value: `http://127.0.0.1:1880${IOT_PATHS.actuator}`, type: 'str' }],
+    },
     ...dashboardConfig({ base: id('base'), theme: id('theme'), name: 'Spiking-RED' },
       [{ id: page, name: 'Sensor to neuron', path: IOT_PATHS.page, order: 5, icon: 'access-point' }],
       [
@@ -143,7 +147,7 @@ export function iotFlow(): FlowNode[] {
       '',
       `- Readings (0 to 100) come from \`POST ${IOT_PATHS.sensor}\` with a number or \`{"value": 42}\` as the body (e.g. \`curl -X POST -H 'Content-Type: application/json' -d '{"value": 70}' http://127.0.0.1:1880${IOT_PATHS.sensor}\`), or from the simulated sensor (an inject every second: a slow wave over a minute; disable it when a real sensor posts). Any other node works too: MQTT in, a serial port, a websocket.`,
       `- "reading to current" makes it the neuron's input, I = ${GAIN} × reading, from the next step: the firing rate follows the reading.`,
-      '- Each spike event of the neuron (its second output, one message per spike) flashes the lamp on the dashboard page (/dashboard/spiking-red-iot) and is sent as JSON to an actuator with an http request node; here the actuator is a stand-in in the same flow (`POST /spiking-red/actuator`, counting what it gets). Point the http request at your device, or swap it for an MQTT out node.',
+      '- Each spike event of the neuron (its second output, one message per spike) flashes the lamp on the dashboard page (/dashboard/spiking-red-iot) and is sent as JSON to an actuator with an http request node; here the actuator is a stand-in in the same flow (`POST /spiking-red/actuator`, counting what it gets). The request goes to ACTUATOR_URL, an environment variable of this flow (in its properties; http://127.0.0.1:1880/spiking-red/actuator: change the port if your Node-RED listens on another one): point it at your device, or swap the http request for an MQTT out node.',
       '',
       'The flow brings its own ui-base (/dashboard); imported into a Node-RED that already has a Dashboard 2, the editor keeps the dashboard there and this page joins it.',
     ].join('\n'), at(330, 40)),
@@ -170,7 +174,7 @@ export function iotFlow(): FlowNode[] {
     functionNode(id('spike'), 'spike to outputs', SPIKE_JS, 2, at(1210, 300), [[indicator], [id('actuator-call')]]),
     {
       id: id('actuator-call'), type: 'http request', z, name: 'POST the spike to the actuator', method: 'POST', ret: 'txt', paytoqs: 'ignore',
-      url: `http://127.0.0.1:1880${IOT_PATHS.actuator}`, tls: '', persist: false, proxy: '', insecureHTTPParser: false, authType: '', senderr: false, headers: [],
+      url: '${ACTUATOR_URL}', tls: '', persist: false, proxy: '', insecureHTTPParser: false, authType: '', senderr: false, headers: [],
       x: 1470, y: 320, wires: [[]],
     },
     { id: id('actuator-in'), type: 'http in', z, name: `POST ${IOT_PATHS.actuator}`, url: IOT_PATHS.actuator, method: 'post', upload: false, swaggerDoc: '', x: 190, y: 380, wires: [[id('actuator')]] },
