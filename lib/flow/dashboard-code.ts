@@ -109,8 +109,9 @@ export interface ScopeConfig {
  * End-of-run messages are ignored (the chunks brought every point already). When it is shown it
  * sends `{topic: "scope-ready"}` on its output, for the flow to send the parameters again.
  * Every panel shows the same window [t - window, t] of simulated time, t the end of the latest
- * chunk; the root element (data-izh-scope) carries `izhScope.drawn()`, what the last frame drew,
- * which the browser tests read.
+ * chunk; the root element (data-izh-scope) carries `izhScope.drawn()`, what the last frame drew
+ * (the window, every panel's points, where on the canvas each panel is), which the browser tests
+ * read.
  */
 export function scopeTemplate(config: ScopeConfig): string {
   const script = `export default {
@@ -131,7 +132,8 @@ export function scopeTemplate(config: ScopeConfig): string {
     const GAP = 8;
     const AXIS = 26;
     const state = { t: [], v: [], u: [], I: [] };
-    const raster = { t: [], n: [] };
+    // one raster buffer per spike monitor, each in time order
+    const rasters = {};
     const rates = {};
     const rec = { t: [], v: [], u: [], I: [], spikes: [] };
     let isiCounts = ISI_EDGES.map(function () { return 0; });
@@ -144,8 +146,9 @@ export function scopeTemplate(config: ScopeConfig): string {
     let drawn = { main: null, isi: null, phase: null };
 
     function clear() {
-      for (const a of [state.t, state.v, state.u, state.I, raster.t, raster.n, rec.t, rec.v, rec.u, rec.I, rec.spikes]) a.length = 0;
+      for (const a of [state.t, state.v, state.u, state.I, rec.t, rec.v, rec.u, rec.I, rec.spikes]) a.length = 0;
       for (const k of Object.keys(rates)) delete rates[k];
+      for (const k of Object.keys(rasters)) delete rasters[k];
       isiCounts = ISI_EDGES.map(function () { return 0; });
       lastSpike = {};
       t1 = 0;
@@ -189,6 +192,8 @@ export function scopeTemplate(config: ScopeConfig): string {
     }
     function addSpikes(topic, times, indices) {
       const offset = CONFIG.spikeOffsets[topic] || 0;
+      if (!rasters[topic]) rasters[topic] = { t: [], n: [] };
+      const raster = rasters[topic];
       for (let k = 0; k < times.length; k++) {
         const n = indices[k] + offset;
         raster.t.push(times[k]);
@@ -228,7 +233,7 @@ export function scopeTemplate(config: ScopeConfig): string {
       if (typeof msg.t === 'number' && msg.t > t1) t1 = msg.t;
       const keep = t1 - W * 1.1;
       dropBefore(state.t, [state.v, state.u, state.I], keep);
-      dropBefore(raster.t, [raster.n], keep);
+      for (const k of Object.keys(rasters)) dropBefore(rasters[k].t, [rasters[k].n], keep);
       for (const k of Object.keys(rates)) dropBefore(rates[k].t, [rates[k].y], keep);
       schedule();
     }
@@ -292,11 +297,12 @@ export function scopeTemplate(config: ScopeConfig): string {
       const tEnd = range[1];
       const x = function (t) { return L + (t - t0) / W * (g.w - L - R); };
       const tks = ticks(t0, tEnd, Math.max(3, Math.floor((g.w - L - R) / 90)));
-      const out = { t0: t0, t1: tEnd, t: t1, window: W, panels: {} };
+      const out = { t0: t0, t1: tEnd, t: t1, window: W, event: runEvent, panels: {}, layout: { left: L, right: R, width: g.w, height: height, panels: {} } };
       let y = 0;
       for (const panel of CONFIG.panels) {
         const top = y + TITLE;
         const h = panel.height - TITLE - GAP;
+        out.layout.panels[panel.id] = { top: top, height: h };
         ctx.strokeStyle = '#e5e5e5';
         for (const t of tks) {
           ctx.beginPath();
@@ -310,19 +316,21 @@ export function scopeTemplate(config: ScopeConfig): string {
         ctx.textAlign = 'left';
         ctx.fillText(panel.label, L, y + 12);
         if (panel.kind === 'raster') {
-          const from = firstAtOrAfter(raster.t, t0);
           const times = [];
           const indices = [];
           const rows = CONFIG.neurons;
           const rowH = h / rows;
-          for (let k = from; k < raster.t.length && raster.t[k] <= tEnd; k++) {
-            const t = raster.t[k];
-            const n = raster.n[k];
-            times.push(t);
-            indices.push(n);
-            ctx.fillStyle = rasterColor(n);
-            if (rows === 1) ctx.fillRect(x(t) - 0.75, top + 2, 1.5, h - 4);
-            else ctx.fillRect(x(t) - 0.75, top + (rows - 1 - n) * rowH, 1.5, Math.max(1, rowH));
+          for (const topic of Object.keys(rasters).sort()) {
+            const raster = rasters[topic];
+            for (let k = firstAtOrAfter(raster.t, t0); k < raster.t.length && raster.t[k] <= tEnd; k++) {
+              const t = raster.t[k];
+              const n = raster.n[k];
+              times.push(t);
+              indices.push(n);
+              ctx.fillStyle = rasterColor(n);
+              if (rows === 1) ctx.fillRect(x(t) - 0.75, top + 2, 1.5, h - 4);
+              else ctx.fillRect(x(t) - 0.75, top + (rows - 1 - n) * rowH, 1.5, Math.max(1, rowH));
+            }
           }
           ctx.fillStyle = '#666666';
           ctx.textAlign = 'right';
