@@ -69,7 +69,7 @@ async function deployFromEditor(page: Page): Promise<void> {
 }
 
 /** Hides Dashboard 2's "App is offline ready" note before a picture. */
-const hideNotes = (page: Page) => page.addStyleTag({ content: '.v-snackbar { display: none !important; }' });
+const hideNotes = (page: Page) => page.addStyleTag({ content: '.pwa-toast { display: none !important; }' });
 
 describe('in the editor', () => {
   it('shows the nine nodes in the palette, imports an example from the menu, deploys it and runs it from the button', async () => {
@@ -187,6 +187,16 @@ describe('in the editor', () => {
       expect(await board.locator('body').innerText(), path).not.toContain('do not support multiple');
     }
     expect(notes.filter((n) => /multiple ui-base/i.test(n))).toEqual([]);
+    // the pattern example's charts, run from its button, line up on the run's [0, 220] ms
+    await board.getByText('Run', { exact: true }).click();
+    await board.waitForFunction(() => ((window as any).izhCharts() as ChartData[]).find((c) => c.title === 'v (mV)')?.series[0]?.data.length === 881);
+    const three = await charts(board);
+    expect(three.map((c) => c.title)).toEqual(['v (mV)', 'I', 'spikes']);
+    for (const c of three) {
+      expect([c.axis.min, c.axis.max], c.title).toEqual([0, 220]);
+      expect(c.axis.px![0]).toBeCloseTo(three[0].axis.px![0], 0);
+      expect(c.axis.px![1]).toBeCloseTo(three[0].axis.px![1], 0);
+    }
     await board.close();
   }, TEST_MS);
 });
@@ -389,8 +399,6 @@ describe('on the dashboard', () => {
     }, [expected.filter((_, k) => k % 97 === 0), drawn.layout, drawn.t0, NETWORK_WINDOW] as const);
     expect(painted.length).toBeGreaterThan(20);
     expect(painted.every(Boolean)).toBe(true);
-    await hideNotes(page);
-    await page.screenshot({ path: join(SHOTS, 'dashboard-network.png') });
 
     // spnet: its raster, rate and the histogram of its 80,000 learning weights, every second
     await page.getByRole('combobox').first().click();
@@ -406,6 +414,8 @@ describe('on the dashboard', () => {
     const weights = (await charts(page)).find((c) => c.title.startsWith('spnet: excitatory weights'))!.series[0].data;
     expect(weights.map(([x]) => Number(x))).toEqual(Array.from({ length: 20 }, (_, k) => 0.25 + 0.5 * k));
     await page.getByText(/^\d+\.\d{3} at t = \d+ s$/).waitFor();
+    await hideNotes(page);
+    await page.screenshot({ path: join(SHOTS, 'dashboard-network.png') });
     await page.getByText('Stop', { exact: true }).click();
     await scopeWhen(page, "(d) => d.main && d.main.event === 'stopped'");
     await page.close();

@@ -306,8 +306,8 @@ export function explorerFlow(): FlowNode[] {
     functionNode(analysis, 'rate, ISI, phase plane, CSV', BATCH_ANALYSIS_JS, 4, at(1170, 740), [['izh-batch-chart-rate'], ['izh-batch-chart-isi'], ['izh-batch-chart-phase'], ['izh-batch-csv']]),
     chart({ id: 'izh-batch-chart-v', group: g.batchRun, label: 'v (mV)', order: 1, type: 'line', xKey: 't', yKey: 'v', xLabel: 't (ms)', yLabel: 'v (mV)', ymin: -90, ymax: 40, height: 4 }, chartAt(520)),
     chart({ id: 'izh-batch-chart-I', group: g.batchRun, label: 'I', order: 2, type: 'line', xKey: 't', yKey: 'I', xLabel: 't (ms)', yLabel: 'I', height: 3, colors: ['#0095FF'] }, chartAt(560)),
-    chart({ id: 'izh-batch-chart-raster', group: g.batchRun, label: 'spikes', order: 3, type: 'scatter', xKey: 't', yKey: 'neuron', xLabel: 't (ms)', yLabel: 'neuron', ymin: -1, ymax: 1, height: 2, colors: ['#333333'] }, chartAt(600)),
-    chart({ id: 'izh-batch-chart-rate', group: g.batchRun, label: 'firing rate (Hz)', order: 4, type: 'line', xKey: 't', yKey: 'rate', xLabel: 't (ms)', yLabel: 'Hz', ymin: 0, height: 3, legend: true, colors: ['#2CA02C', '#A347E1'] }, chartAt(640)),
+    chart({ id: 'izh-batch-chart-raster', group: g.batchRun, label: 'spikes', order: 3, type: 'scatter', xKey: 't', yKey: 'neuron', xLabel: 't (ms)', yLabel: 'neuron', ymin: -1, ymax: 1, height: 3, colors: ['#333333'] }, chartAt(600)),
+    chart({ id: 'izh-batch-chart-rate', group: g.batchRun, label: 'firing rate (Hz)', order: 4, type: 'line', xKey: 't', yKey: 'rate', xLabel: 't (ms)', yLabel: 'Hz', ymin: 0, height: 4, legend: true, colors: ['#2CA02C', '#A347E1'] }, chartAt(640)),
     chart({ id: 'izh-batch-chart-isi', group: g.batchAnalysis, label: 'ISI histogram (ms)', order: 1, type: 'bar', xKey: 'bin', yKey: 'count', xLabel: 'interval (ms)', yLabel: 'count', categories: true, width: 6, height: 4, colors: ['#0095FF'] }, chartAt(700)),
     chart({ id: 'izh-batch-chart-phase', group: g.batchAnalysis, label: 'phase plane: u against v, with the nullclines', order: 2, type: 'line', xKey: 'v', yKey: 'u', xLabel: 'v (mV)', yLabel: 'u', width: 6, height: 4, legend: true, colors: ['#b5651d', '#FF7F0E', '#2CA02C'] }, chartAt(740)),
   ];
@@ -428,6 +428,6 @@ export function dashboardPatternFlow(preset: Preset): FlowNode[] {
     spikeMonitor(`${prefix}-spikes`, 'spikes', at(800, 200), [charts[2]], { live: false, format: 'chart', chartPoints: 5000 }),
     chart({ id: charts[0], group, label: 'v (mV)', order: 2, type: 'line', xKey: 't', yKey: 'v', xLabel: 't (ms)', yLabel: 'v (mV)', ymin: -90, ymax: 40, width: 12, height: 4 }, at(1040, 120)),
     chart({ id: charts[1], group, label: 'I', order: 3, type: 'line', xKey: 't', yKey: 'I', xLabel: 't (ms)', yLabel: 'I', width: 12, height: 3, colors: ['#0095FF'] }, at(1040, 160)),
-    chart({ id: charts[2], group, label: 'spikes', order: 4, type: 'scatter', xKey: 't', yKey: 'neuron', xLabel: 't (ms)', yLabel: 'neuron', ymin: -1, ymax: 1, width: 12, height: 2, colors: ['#333333'] }, at(1040, 200)),
+    chart({ id: charts[2], group, label: 'spikes', order: 4, type: 'scatter', xKey: 't', yKey: 'neuron', xLabel: 't (ms)', yLabel: 'neuron', ymin: -1, ymax: 1, width: 12, height: 3, colors: ['#333333'] }, at(1040, 200)),
   ];
 }
