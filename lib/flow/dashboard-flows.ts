@@ -208,7 +208,7 @@ const EXPLORER = { base: 'izh-explorer-base', theme: 'izh-explorer-theme', name:
  * and tab of the explorer's own, the clock in real time until stopped, the example's monitors
  * and debug nodes left out (the caller adds its own monitors with `extraWires`).
  */
-function liveNetwork(nodes: FlowNode[], from: string, to: string, z: string, dy: number, extraWires: Record<string, string[]>, duration: number | '' = ''): FlowNode[] {
+function liveNetwork(nodes: FlowNode[], from: string, to: string, z: string, [dx, dy]: [number, number], extraWires: Record<string, string[]>, duration: number | '' = ''): FlowNode[] {
   const keep = nodes.filter((n) => [NODE_TYPES.clock, NODE_TYPES.source, NODE_TYPES.neuron, NODE_TYPES.synapse].includes(n.type as never));
   const ids = new Set(keep.map((n) => n.id));
   const rename = (id: string) => id.replace(from, to);
@@ -217,7 +217,7 @@ function liveNetwork(nodes: FlowNode[], from: string, to: string, z: string, dy:
       ...output.filter((target) => ids.has(target)).map(rename),
       ...(k === 0 ? extraWires[n.id] ?? [] : []),
     ]);
-    const node: FlowNode = { ...n, id: rename(n.id), z, y: Number(n.y) + dy, wires };
+    const node: FlowNode = { ...n, id: rename(n.id), z, x: Number(n.x) + dx, y: Number(n.y) + dy, wires };
     if (n.type === NODE_TYPES.clock) {
       const name = duration === '' ? 'real time until stopped' : `real time, ${duration / 3_600_000} h`;
       Object.assign(node, { name, mode: 'realtime', duration, speed: 1, interval: DEFAULT_INTERVAL, startOnDeploy: false, seed: 1 });
@@ -292,6 +292,7 @@ export function explorerFlow(): FlowNode[] {
   const batchCharts = ['izh-batch-chart-v', 'izh-batch-chart-I', 'izh-batch-chart-raster', 'izh-batch-chart-rate'];
   const analysis = 'izh-batch-analysis';
   const batchNodes: FlowNode[] = [
+    comment('izh-explorer-comment-batch', 'Batch run page: a pattern for its published duration', 'The pattern\'s preset goes into the neuron, the source and the clock; every chart of the run gets the time axis [0, duration] first (msg.ui_update.chartOptions), so they line up. The analysis function makes the rate (running mean and 1000 / ISI), the ISI histogram, the phase plane with the nullclines for the input at the end, and the run for the CSV button.', at(760, 470)),
     dropdown('izh-batch-pattern', g.batchControls, 'Pattern', 'pattern', patternOptions(), 1, at(150, 540), ['izh-batch-logic']),
     template('izh-batch-csv', 'CSV download', csvTemplate(), { group: g.batchControls, order: 2, width: 3 }, at(1380, 780)),
     functionNode('izh-batch-logic', 'pattern to batch run', batchLogic(), 5, at(400, 560), [
@@ -318,6 +319,7 @@ export function explorerFlow(): FlowNode[] {
   const n2003 = 'izh-explorer-net2003';
   const spnet = 'izh-explorer-spnet';
   const networkNodes: FlowNode[] = [
+    comment('izh-explorer-comment-network', 'Network page: net 2003 or spnet in real time (Start, Stop, seed)', 'The simulation nodes of the network examples (network 2003, polychronization 2006) with clocks in real time; live spike and rate monitors feed a canvas (a ui-template) that draws all 1000 neurons and the rates over the last second; spnet\'s weight monitor (format chart) sends the histogram of its excitatory weights every second to a bar chart and the mean to a text.', at(760, 800)),
     dropdown('izh-net-choice', g.netControls, 'Network', 'network', [
       { label: 'net 2003 (1000 neurons, Izhikevich 2003)', value: 'net2003' },
       { label: 'spnet (polychronization, Izhikevich 2006)', value: 'spnet' },
@@ -325,37 +327,37 @@ export function explorerFlow(): FlowNode[] {
     numberInput('izh-net-seed', g.netControls, 'Seed', 'seed', [0, 4294967295, 1], 2, at(150, 920), [netLogic]),
     button('izh-net-start', g.netControls, 'Start', 'play', 'start', 'start', 3, at(150, 960), [netLogic]),
     button('izh-net-stop', g.netControls, 'Stop', 'stop', 'stop', 'stop', 4, at(150, 1000), [netLogic]),
-    text('izh-net-about', g.netControls, '', 5, at(890, 880)),
-    text('izh-net-mean', g.netWeights, 'mean weight', 2, at(890, 1240)),
+    text('izh-net-about', g.netControls, '', 5, at(380, 1010)),
+    text('izh-net-mean', g.netWeights, 'mean weight', 2, at(1900, 1280)),
     inject('izh-net-first', 'net 2003, seed 1 on deploy', '', '', 'str', at(150, 840), ['izh-net-first-choice', 'izh-net-first-seed']),
     { id: 'izh-net-first-choice', type: 'change', z, name: 'net2003', rules: [{ t: 'set', p: 'topic', pt: 'msg', to: 'network', tot: 'str' }, { t: 'set', p: 'payload', pt: 'msg', to: 'net2003', tot: 'str' }], action: '', property: '', from: '', to: '', reg: false, x: 380, y: 820, wires: [['izh-net-choice', netLogic]] },
     { id: 'izh-net-first-seed', type: 'change', z, name: 'seed 1', rules: [{ t: 'set', p: 'topic', pt: 'msg', to: 'seed', tot: 'str' }, { t: 'set', p: 'payload', pt: 'msg', to: '1', tot: 'num' }], action: '', property: '', from: '', to: '', reg: false, x: 380, y: 860, wires: [['izh-net-seed', netLogic]] },
-    functionNode(netLogic, 'start, stop, seed', networkLogic(), 4, at(400, 940), [[`${n2003}-clock`], [`${spnet}-clock`], ['izh-net-weights'], ['izh-net-about']]),
-    ...liveNetwork(network2003Flow(), 'izh-net2003', n2003, z, 860, {
+    functionNode(netLogic, 'start, stop, seed', networkLogic(), 4, at(380, 940), [[`${n2003}-clock`], [`${spnet}-clock`], ['izh-net-weights'], ['izh-net-about']]),
+    ...liveNetwork(network2003Flow(), 'izh-net2003', n2003, z, [460, 800], {
       'izh-net2003-E': [`${n2003}-spikesE`, `${n2003}-rateE`], 'izh-net2003-I': [`${n2003}-spikesI`, `${n2003}-rateI`],
     }),
-    ...liveNetwork(polychronizationFlow(), 'izh-spnet', spnet, z, 1100, { 'izh-spnet-cells': [`${spnet}-spikes`, `${spnet}-rate`], 'izh-spnet-excitatory': [`${spnet}-weights`] },
+    ...liveNetwork(polychronizationFlow(), 'izh-spnet', spnet, z, [460, 1060], { 'izh-spnet-cells': [`${spnet}-spikes`, `${spnet}-rate`], 'izh-spnet-excitatory': [`${spnet}-weights`] },
       // a weight monitor records the whole run (it has no window), so this run has an end: an hour
       3_600_000),
-    spikeMonitor(`${n2003}-spikesE`, 'spikes E', at(1130, 900), [netScope], { live: true, format: 'arrays' }),
-    spikeMonitor(`${n2003}-spikesI`, 'spikes I', at(1130, 940), [netScope], { live: true, format: 'arrays' }),
-    rateMonitor(`${n2003}-rateE`, 'rate E', 5, '', at(1130, 980), [netScope], true),
-    rateMonitor(`${n2003}-rateI`, 'rate I', 5, '', at(1130, 1020), [netScope], true),
-    spikeMonitor(`${spnet}-spikes`, 'spikes', at(1130, 1180), [netScope], { live: true, format: 'arrays' }),
-    rateMonitor(`${spnet}-rate`, 'rate', 5, '', at(1130, 1220), [netScope], true),
+    spikeMonitor(`${n2003}-spikesE`, 'spikes E', at(1440, 900), [netScope], { live: true, format: 'arrays' }),
+    spikeMonitor(`${n2003}-spikesI`, 'spikes I', at(1440, 940), [netScope], { live: true, format: 'arrays' }),
+    rateMonitor(`${n2003}-rateE`, 'rate E', 5, '', at(1440, 980), [netScope], true),
+    rateMonitor(`${n2003}-rateI`, 'rate I', 5, '', at(1440, 1020), [netScope], true),
+    spikeMonitor(`${spnet}-spikes`, 'spikes', at(1440, 1200), [netScope], { live: true, format: 'arrays' }),
+    rateMonitor(`${spnet}-rate`, 'rate', 5, '', at(1440, 1240), [netScope], true),
     {
       id: `${spnet}-weights`, type: NODE_TYPES.weightMonitor, z, name: 'excitatory weights', every: 1000, bins: 20, low: 0, high: 10, live: true, format: 'chart', chartPoints: 500,
-      x: 1130, y: 1260, wires: [['izh-net-mean-text'], ['izh-net-weights']],
+      x: 1440, y: 1320, wires: [['izh-net-mean-text'], ['izh-net-weights']],
     },
-    functionNode('izh-net-mean-text', 'latest mean', "const last = msg.payload[msg.payload.length - 1];\nif (!last) return null;\nreturn { payload: `${last.mean.toFixed(3)} at t = ${last.t / 1000} s` };", 1, at(1370, 1240), [['izh-net-mean']]),
-    chart({ id: 'izh-net-weights', group: g.netWeights, label: 'spnet: excitatory weights (count per bin, every second)', order: 1, type: 'bar', xKey: 'weight', yKey: 'count', xLabel: 'weight', yLabel: 'synapses', categories: true, width: 9, height: 4, colors: ['#b5651d'] }, chartAt(1290)),
+    functionNode('izh-net-mean-text', 'latest mean', "const last = msg.payload[msg.payload.length - 1];\nif (!last) return null;\nreturn { payload: `${last.mean.toFixed(3)} at t = ${last.t / 1000} s` };", 1, at(1680, 1280), [['izh-net-mean']]),
+    chart({ id: 'izh-net-weights', group: g.netWeights, label: 'spnet: excitatory weights (count per bin, every second)', order: 1, type: 'bar', xKey: 'weight', yKey: 'count', xLabel: 'weight', yLabel: 'synapses', categories: true, width: 9, height: 4, colors: ['#b5651d'] }, at(1680, 1340)),
     template(netScope, 'network scope', scopeTemplate({
       title: 'Network', window: NETWORK_WINDOW, neurons: 1000, spikeOffsets: { 'spikes I': 800 }, rasterColors: [{ from: 800, color: '#D62728' }], rateColors: { 'rate E': '#333333', 'rate I': '#D62728', rate: '#2CA02C' },
       panels: [
         { id: 'raster', label: 'spikes (neuron 0 at the bottom; 800-999 inhibitory, red)', kind: 'raster', height: 340 },
         { id: 'rate', label: 'population rate (Hz per neuron, 5 ms bins)', kind: 'line', height: 120, lines: ['rates'], yMin: 0 },
       ],
-    }), { group: g.netLive, order: 1, width: 9 }, at(1380, 960)),
+    }), { group: g.netLive, order: 1, width: 9 }, at(1680, 960)),
   ];
   // the clocks' run events clear the network scope
   for (const node of networkNodes) if (node.type === NODE_TYPES.clock) (node.wires as string[][])[1] = [netScope];
