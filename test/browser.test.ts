@@ -284,7 +284,8 @@ describe('on the dashboard', () => {
 
     // a fresh run from t = 0, watched from its start
     await page.getByText('Run again from t = 0').click();
-    const drawn = await scopeWhen(page, `(d) => d.main && d.main.event === 'running' && d.main.t >= ${LIVE_WINDOW + 100} && d.main.t0 > 0`);
+    // a frame drawn once the spikes and the trace of the latest chunk had both come
+    const drawn = await scopeWhen(page, `(d) => d.main && d.main.event === 'running' && d.main.t >= ${LIVE_WINDOW + 100} && d.main.t0 > 0 && d.main.until.spikes === d.main.t && d.main.until.state === d.main.t`);
     const main = drawn.main!;
     // one window for every panel: [t - window, t]
     expect(main.t1 - main.t0).toBe(LIVE_WINDOW);

@@ -139,6 +139,9 @@ export function scopeTemplate(config: ScopeConfig): string {
     let isiCounts = ISI_EDGES.map(function () { return 0; });
     let lastSpike = {};
     let t1 = 0;
+    // the end of the latest spike chunk: the CSV stops there, so its spike column is complete
+    let spikesUntil = 0;
+    let stateUntil = 0;
     let params = null;
     let runEvent = '';
     let frame = 0;
@@ -152,6 +155,8 @@ export function scopeTemplate(config: ScopeConfig): string {
       isiCounts = ISI_EDGES.map(function () { return 0; });
       lastSpike = {};
       t1 = 0;
+      spikesUntil = 0;
+      stateUntil = 0;
     }
     function firstAtOrAfter(ts, t) {
       let lo = 0;
@@ -227,9 +232,15 @@ export function scopeTemplate(config: ScopeConfig): string {
         return;
       }
       if (msg.event !== 'chunk' || !p || typeof p !== 'object') return;
-      if (Array.isArray(p.times)) addSpikes(msg.topic, p.times, p.indices);
+      if (Array.isArray(p.times)) {
+        addSpikes(msg.topic, p.times, p.indices);
+        if (typeof msg.t === 'number' && msg.t > spikesUntil) spikesUntil = msg.t;
+      }
       else if (Array.isArray(p.rate)) addRate(msg.topic, p.t, p.smoothed || p.rate);
-      else if (Array.isArray(p.t)) addState(p);
+      else if (Array.isArray(p.t)) {
+        addState(p);
+        if (typeof msg.t === 'number' && msg.t > stateUntil) stateUntil = msg.t;
+      }
       if (typeof msg.t === 'number' && msg.t > t1) t1 = msg.t;
       const keep = t1 - W * 1.1;
       dropBefore(state.t, [state.v, state.u, state.I], keep);
@@ -297,7 +308,7 @@ export function scopeTemplate(config: ScopeConfig): string {
       const tEnd = range[1];
       const x = function (t) { return L + (t - t0) / W * (g.w - L - R); };
       const tks = ticks(t0, tEnd, Math.max(3, Math.floor((g.w - L - R) / 90)));
-      const out = { t0: t0, t1: tEnd, t: t1, window: W, event: runEvent, panels: {}, layout: { left: L, right: R, width: g.w, height: height, panels: {} } };
+      const out = { t0: t0, t1: tEnd, t: t1, until: { spikes: spikesUntil, state: stateUntil }, window: W, event: runEvent, panels: {}, layout: { left: L, right: R, width: g.w, height: height, panels: {} } };
       let y = 0;
       for (const panel of CONFIG.panels) {
         const top = y + TITLE;
@@ -508,8 +519,10 @@ export function scopeTemplate(config: ScopeConfig): string {
     };
     this.izh = {
       download: function () {
-        if (!rec.t.length) return;
-        saveText(CONFIG.csv + '-' + fmt(rec.t[0]) + '-' + fmt(rec.t[rec.t.length - 1]) + 'ms.csv', runCsv(rec));
+        const n = firstAtOrAfter(rec.t, spikesUntil);
+        if (!n) return;
+        const run = { t: rec.t.slice(0, n), v: rec.v.slice(0, n), u: rec.u.slice(0, n), I: rec.I.slice(0, n), spikes: rec.spikes };
+        saveText(CONFIG.csv + '-' + fmt(run.t[0]) + '-' + fmt(run.t[n - 1]) + 'ms.csv', runCsv(run));
       },
       stop: function () {
         alive = false;

@@ -140,7 +140,8 @@ export const charts = (page: Page): Promise<ChartData[]> => page.evaluate(() => 
 /** What a scope drew (lib/flow/dashboard-code.ts): its main panels, the ISI histogram and the phase plane. */
 export interface ScopeDrawn {
   main: {
-    t0: number; t1: number; t: number; window: number; event: string;
+    /** t: the end of the latest chunk; until: of the latest spike and state chunks (messages arrive one by one) */
+    t0: number; t1: number; t: number; until: { spikes: number; state: number }; window: number; event: string;
     panels: Record<string, { kind: 'raster'; times: number[]; indices: number[] } | { kind: 'line'; yMin: number; yMax: number; series: Record<string, Array<[number, number]>> }>;
     layout: { left: number; right: number; width: number; height: number; panels: Record<string, { top: number; height: number }> };
   } | null;
