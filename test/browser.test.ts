@@ -201,13 +201,13 @@ describe('in the editor', () => {
   }, TEST_MS);
 });
 
-/** Waits in the page until `scopes()[index]` passes `ready` (a function source of (drawn) => boolean), then returns it. */
+/** Waits in the page until `scopes()[index]` passes `ready` (a function source of (drawn) => boolean), and returns that very frame. */
 async function scopeWhen(page: Page, ready: string, index = 0): Promise<ScopeDrawn> {
-  await page.waitForFunction(([source, i]) => {
+  const handle = await page.waitForFunction(([source, i]) => {
     const drawn = (window as any).izhScopes()[i as number];
-    return drawn ? (new Function('drawn', `return (${source})(drawn)`) as (d: unknown) => boolean)(drawn) : false;
+    return drawn && (new Function('drawn', `return (${source})(drawn)`) as (d: unknown) => boolean)(drawn) ? drawn : false;
   }, [ready, index] as const);
-  return (await scopes(page))[index];
+  return (await handle.jsonValue()) as ScopeDrawn;
 }
 
 /** Pattern C as the real-time explorer runs it: the published input (15 from t > 22 ms), held at 15 after 220 ms. */
@@ -228,6 +228,11 @@ describe('on the dashboard', () => {
       return data('v (mV)').length === vLength && data('spikes').length === spikeCount && data('ISI histogram (ms)').length > 0
         && data('phase plane: u against v, with the nullclines', 2).length > 0 && data('firing rate (Hz)', 1).length > 0;
     }, [expected.v.length, expected.spikes.length]);
+    // the charts settle into their layout (each resizes on its own): wait until their plot areas do
+    await page.waitForFunction(() => {
+      const px = ((window as any).izhCharts() as ChartData[]).filter((c) => ['v (mV)', 'I', 'spikes', 'firing rate (Hz)'].includes(c.title)).map((c) => c.axis.px);
+      return px.length === 4 && px.every((p) => p && Math.abs(p[0] - px[0]![0]) < 0.5 && Math.abs(p[1] - px[0]![1]) < 0.5);
+    });
     const all = await charts(page);
     const chart = (title: string) => all.find((c) => c.title === title)!;
     const v = chart('v (mV)').series[0].data;
@@ -283,9 +288,10 @@ describe('on the dashboard', () => {
     await page.getByText('I(t) = (22 < t) ? 15 : 0 for t ≤ 220 ms (published), then 15').waitFor();
 
     // a fresh run from t = 0, watched from its start
+    const before = (await scopeWhen(page, '(d) => d.main !== null')).main!.runs;
     await page.getByText('Run again from t = 0').click();
-    // a frame drawn once the spikes and the trace of the latest chunk had both come
-    const drawn = await scopeWhen(page, `(d) => d.main && d.main.event === 'running' && d.main.t >= ${LIVE_WINDOW + 100} && d.main.t0 > 0 && d.main.until.spikes === d.main.t && d.main.until.state === d.main.t`);
+    // a frame of that run drawn once the spikes and the trace of the latest chunk had both come
+    const drawn = await scopeWhen(page, `(d) => d.main && d.main.runs > ${before} && d.main.event === 'running' && d.main.t >= ${LIVE_WINDOW + 100} && d.main.t0 > 0 && d.main.until.spikes === d.main.t && d.main.until.state === d.main.t`);
     const main = drawn.main!;
     // one window for every panel: [t - window, t]
     expect(main.t1 - main.t0).toBe(LIVE_WINDOW);
@@ -346,10 +352,13 @@ describe('on the dashboard', () => {
     const seed = page.locator('.v-field', { hasText: 'Seed' }).locator('input');
     await seed.fill('7');
     await seed.press('Enter');
+    // the flow has the seed before Start is pressed
+    await page.getByText('Seed 7 (press Start).', { exact: false }).waitFor();
     await page.getByText('Start', { exact: true }).click();
-    await scopeWhen(page, `(d) => d.main && d.main.event === 'running' && d.main.t >= ${NETWORK_WINDOW + 200}`);
+    await page.getByText('Seed 7.', { exact: false }).waitFor();
+    await scopeWhen(page, `(d) => d.main && d.main.runs === 1 && d.main.event === 'running' && d.main.t >= ${NETWORK_WINDOW + 200}`);
     await page.getByText('Stop', { exact: true }).click();
-    const drawn = (await scopeWhen(page, "(d) => d.main && d.main.event === 'stopped'")).main!;
+    const drawn = (await scopeWhen(page, "(d) => d.main && d.main.runs === 1 && d.main.event === 'stopped'")).main!;
     const raster = drawn.panels.raster as { times: number[]; indices: number[] };
     expect(drawn.t1 - drawn.t0).toBe(NETWORK_WINDOW);
     // about 7.5 spikes per ms in 1000 neurons: thousands in the window, more than a ui-chart takes
@@ -405,7 +414,7 @@ describe('on the dashboard', () => {
     await page.getByRole('combobox').first().click();
     await page.locator('.v-list-item', { hasText: 'spnet' }).click();
     await page.getByText('Start', { exact: true }).click();
-    await scopeWhen(page, "(d) => d.main && d.main.event === 'running' && d.main.t >= 1100 && d.main.panels.raster.times.length > 0");
+    await scopeWhen(page, "(d) => d.main && d.main.runs === 2 && d.main.event === 'running' && d.main.t >= 1100 && d.main.panels.raster.times.length > 0");
     await page.waitForFunction(() => {
       const bars = ((window as any).izhCharts() as ChartData[]).find((c) => c.title.startsWith('spnet: excitatory weights'))?.series[0]?.data ?? [];
       return bars.length === 20 && bars.reduce((sum, [, y]) => sum + y, 0) === 80_000;

@@ -142,6 +142,8 @@ export function scopeTemplate(config: ScopeConfig): string {
     // the end of the latest spike chunk: the CSV stops there, so its spike column is complete
     let spikesUntil = 0;
     let stateUntil = 0;
+    // how many runs have started while the page was open
+    let runs = 0;
     let params = null;
     let runEvent = '';
     let frame = 0;
@@ -226,7 +228,10 @@ export function scopeTemplate(config: ScopeConfig): string {
         return;
       }
       if (p && typeof p === 'object' && typeof p.event === 'string' && msg.event === undefined) {
-        if (p.event === 'started') clear();
+        if (p.event === 'started') {
+          clear();
+          runs++;
+        }
         runEvent = p.event === 'progress' || p.event === 'resumed' || p.event === 'started' ? 'running' : p.event;
         schedule();
         return;
@@ -308,7 +313,7 @@ export function scopeTemplate(config: ScopeConfig): string {
       const tEnd = range[1];
       const x = function (t) { return L + (t - t0) / W * (g.w - L - R); };
       const tks = ticks(t0, tEnd, Math.max(3, Math.floor((g.w - L - R) / 90)));
-      const out = { t0: t0, t1: tEnd, t: t1, until: { spikes: spikesUntil, state: stateUntil }, window: W, event: runEvent, panels: {}, layout: { left: L, right: R, width: g.w, height: height, panels: {} } };
+      const out = { runs: runs, t0: t0, t1: tEnd, t: t1, until: { spikes: spikesUntil, state: stateUntil }, window: W, event: runEvent, panels: {}, layout: { left: L, right: R, width: g.w, height: height, panels: {} } };
       let y = 0;
       for (const panel of CONFIG.panels) {
         const top = y + TITLE;

@@ -154,7 +154,7 @@ function networkLogic(): string {
     '    return [null, null, null, { payload: about[msg.payload] }];',
     "  case 'seed':",
     "    flow.set('seed', msg.payload);",
-    '    return null;',
+    "    return [null, null, null, { payload: about[chosen()] + ' Seed ' + msg.payload + ' (press Start).' }];",
     "  case 'start': {",
     "    const run = { payload: 'start', seed: seed() };",
     "    const stop = { payload: 'stop' };",

@@ -141,7 +141,8 @@ export const charts = (page: Page): Promise<ChartData[]> => page.evaluate(() => 
 export interface ScopeDrawn {
   main: {
     /** t: the end of the latest chunk; until: of the latest spike and state chunks (messages arrive one by one) */
-    t0: number; t1: number; t: number; until: { spikes: number; state: number }; window: number; event: string;
+    /** runs: how many runs started while the page was open */
+    runs: number; t0: number; t1: number; t: number; until: { spikes: number; state: number }; window: number; event: string;
     panels: Record<string, { kind: 'raster'; times: number[]; indices: number[] } | { kind: 'line'; yMin: number; yMax: number; series: Record<string, Array<[number, number]>> }>;
     layout: { left: number; right: number; width: number; height: number; panels: Record<string, { top: number; height: number }> };
   } | null;
