@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { PRESETS, exampleFlow, exampleFileName, EXAMPLE_FOLDERS, explorerFlow, dashboardPatternFlow, findPreset, NETWORK_EXAMPLES } = createRequire(import.meta.url)(join(root, 'dist', 'lib'));
+const { PRESETS, exampleFlow, exampleFileName, EXAMPLE_FOLDERS, explorerFlow, dashboardPatternFlow, iotFlow, findPreset, NETWORK_EXAMPLES } = createRequire(import.meta.url)(join(root, 'dist', 'lib'));
 /** Folder of the flows that need @flowfuse/node-red-dashboard. */
 const DASHBOARD_FOLDER = 'dashboard (needs Dashboard 2)';
 let count = 0;
@@ -33,4 +33,5 @@ const write = (file, nodes) => {
 };
 write('explorer.json', explorerFlow());
 write('C tonic bursting on a dashboard.json', dashboardPatternFlow(findPreset('C')));
+write('sensor drives a neuron (IoT).json', iotFlow());
 console.log(`wrote ${count} example flows`);

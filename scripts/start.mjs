@@ -1,7 +1,8 @@
 // npm start: Node-RED on http://127.0.0.1:1880 with this package, its examples and Dashboard 2
 // (both from this folder's node_modules, nothing global). Everything Node-RED keeps (flows,
 // settings) lives in .node-red-data/, which git ignores. The first start deploys the explorer,
-// so http://127.0.0.1:1880/dashboard shows a neuron firing right away (PORT=<n> picks another port).
+// so http://127.0.0.1:1880/dashboard shows a neuron firing right away (its first page; the batch
+// and network pages are /dashboard/spiking-red-batch and -network; PORT=<n> picks another port).
 // The editor's tours are off: Node-RED 4.1's welcome tour would cover the explorer flow.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,6 @@ if (!existsSync(flows)) copyFileSync(join(root, 'flows', 'dashboard (needs Dashb
 
 const red = createRequire(import.meta.url).resolve('node-red/red.js');
 const child = spawn(process.execPath, [red, '--userDir', userDir, '--settings', join(userDir, 'settings.js')], { stdio: 'inherit' });
-console.log(`Spiking-RED: the dashboard is at http://127.0.0.1:${port}/dashboard and the editor at http://127.0.0.1:${port}/ (Ctrl+C stops both)`);
+console.log(`Spiking-RED: the dashboard is at http://127.0.0.1:${port}/dashboard (pages /dashboard/spiking-red-explorer, -batch and -network) and the editor at http://127.0.0.1:${port}/ (Ctrl+C stops both)`);
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -118,3 +118,100 @@ export function weightHistogramChartMessage(result: Pick<WeightResult, 'edges' |
   const centres = binCentres(result.edges);
   return { topic: `${label} histogram`, action: 'replace', payload: latest.map((count, b) => ({ weight: centres[b], count })) };
 }
+
+// ---- single-neuron analysis: ISI histogram, phase plane, shared time axis, CSV ---------------
+
+/**
+ * Edges (ms) of the inter-spike interval histogram: about three bins per decade from 1 ms to 1 s,
+ * so the short intervals inside a burst and the pauses between bursts both get bins of their own.
+ * The first bin is [0, 1), the last [1000, infinity).
+ */
+export const ISI_EDGES: readonly number[] = [0, 1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 150, 200, 300, 500, 700, 1000];
+
+/** The label of ISI bin k: `"2-3"`, the last one `">=1000"` (ms). */
+export function isiBinLabel(k: number, edges: readonly number[] = ISI_EDGES): string {
+  return k === edges.length - 1 ? `>=${edges[k]}` : `${edges[k]}-${edges[k + 1]}`;
+}
+
+/** Counts of the intervals between successive spike times in the bins of `edges` (ms). */
+export function isiHistogram(times: readonly number[], edges: readonly number[] = ISI_EDGES): number[] {
+  const counts = new Array<number>(edges.length).fill(0);
+  for (let i = 1; i < times.length; i++) {
+    const isi = times[i] - times[i - 1];
+    let k = edges.length - 1;
+    while (k > 0 && isi < edges[k]) k--;
+    counts[k]++;
+  }
+  return counts;
+}
+
+/**
+ * The ISI histogram as a bar-chart message for a categorical x axis: `{topic: label, action:
+ * "replace", payload: [{bin: "2-3", count}, ...]}`, every bin (x key `bin`, y key `count`).
+ */
+export function isiHistogramChartMessage(times: readonly number[], label: string): { topic: string; action: 'replace'; payload: Array<{ bin: string; count: number }> } {
+  return { topic: label, action: 'replace', payload: isiHistogram(times).map((count, k) => ({ bin: isiBinLabel(k), count })) };
+}
+
+/** What the nullclines of the 2003 form depend on. */
+export interface PhaseParams {
+  b: number;
+  /** v' = k1 v^2 + k2 v + k3 - u + I (0.04, 5, 140 unless a preset says otherwise) */
+  k1: number;
+  k2: number;
+  k3: number;
+  /** `accommodation` (pattern R): u' = a b (v + 65), whose nullcline is v = -65 */
+  recovery: 'standard' | 'accommodation';
+}
+
+/**
+ * The nullclines of the 2003 form for input I, sampled every `step` mV over [vMin, vMax]:
+ * v' = 0 on u = k1 v^2 + k2 v + k3 + I, u' = 0 on u = b v (the standard law) or on the vertical
+ * line v = -65 (accommodation; two points, at uMin and uMax).
+ */
+export function nullclines(p: PhaseParams, I: number, [vMin, vMax]: readonly [number, number], step = 1, [uMin, uMax]: readonly [number, number] = [-100, 100]): { v: Array<[number, number]>; u: Array<[number, number]> } {
+  const vs: number[] = [];
+  for (let k = 0; vMin + k * step <= vMax + 1e-9; k++) vs.push(vMin + k * step);
+  return {
+    v: vs.map((v) => [v, p.k1 * v * v + p.k2 * v + p.k3 + I]),
+    u: p.recovery === 'accommodation' ? [[-65, uMin], [-65, uMax]] : vs.map((v) => [v, p.b * v]),
+  };
+}
+
+/** The plot area of charts that share a time axis: fixed margins (px), whatever the width of their y labels. */
+export const CHART_GRID = { left: 72, right: 28, bottom: 44, outerBoundsMode: 'none', containLabel: false } as const;
+
+/**
+ * A message that fixes the x axis of a Dashboard 2 `ui-chart` to [min, max] and its plot area to
+ * the margins of CHART_GRID (`msg.ui_update.chartOptions`, which the chart merges into its
+ * eCharts options and keeps for pages opened later): every chart of one run gets the same range
+ * at the same place, so their time axes line up.
+ */
+export function timeAxisMessage(min: number, max: number): { ui_update: { chartOptions: { xAxis: { min: number; max: number }; grid: typeof CHART_GRID } } } {
+  return { ui_update: { chartOptions: { xAxis: { min, max }, grid: CHART_GRID } } };
+}
+
+/** One neuron's run as recorded: the times (ms) and v, u, I at each, and its spike times. */
+export interface RunRecord {
+  t: readonly number[];
+  v: readonly number[];
+  u: readonly number[];
+  I: readonly number[];
+  spikes: readonly number[];
+}
+
+/**
+ * The run as CSV text: a header `t_ms,v_mV,u,I,spike` and one row per recorded step, numbers
+ * in JavaScript's shortest exact form, `spike` 1 in the steps whose time is a spike time.
+ */
+export function runCsv(run: RunRecord): string {
+  const lines = ['t_ms,v_mV,u,I,spike'];
+  let s = 0;
+  for (let k = 0; k < run.t.length; k++) {
+    const t = run.t[k];
+    while (s < run.spikes.length && run.spikes[s] < t - 1e-9) s++;
+    const spike = s < run.spikes.length && Math.abs(run.spikes[s] - t) <= 1e-9 ? 1 : 0;
+    lines.push(`${t},${run.v[k]},${run.u[k]},${run.I[k]},${spike}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,153 @@
+/**
+ * What the browser suites share: a Node-RED child process on a free local port with this package
+ * and Dashboard 2 from node_modules, Debian's Chromium through playwright-core, deploying flows
+ * through the admin API, and readers installed in every page for what the dashboard drew: the
+ * eCharts data of every `ui-chart` and what our canvas scopes drew.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { startNodeRed, type NodeRedProcess } from './node-red-process';
+
+export const ROOT = join(__dirname, '..', '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/**
+ * How long one step in the browser (a page to load, a chart to fill, a node to appear) may take
+ * before the test calls it hung, and how long a whole test may take: generous, because a busy
+ * machine makes Chromium and Node-RED slow, and every wait ends as soon as what it waits for
+ * has happened.
+ */
+export const STEP_MS = 120_000;
+export const TEST_MS = 300_000;
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Setup {
+  base: string;
+  red: NodeRedProcess;
+  browser: Browser;
+  /** deploys flows through the admin API (as the editor's Deploy button does) */
+  deploy(flows: unknown[]): Promise<void>;
+  /** a page with a generous step time and the readers installed */
+  page(viewport?: { width: number; height: number }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** Node-RED on a free port with an empty flow, and Chromium. */
+export async function setUp(): Promise<Setup> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const userDir = mkdtempSync(join(tmpdir(), 'izh-e2e-'));
+  writeFileSync(
+    join(userDir, 'settings.js'),
+    `module.exports = ${JSON.stringify({ uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', nodesDir: [ROOT], credentialSecret: false, editorTheme: { tours: false }, telemetry: { enabled: false } })};`,
+  );
+  writeFileSync(join(userDir, 'flows.json'), '[]');
+  const red = await startNodeRed(userDir);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    timeout: STEP_MS,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    base,
+    red,
+    browser,
+    async deploy(flows) {
+      const res = await fetch(`${base}/flows`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Node-RED-Deployment-Type': 'full', 'Node-RED-API-Version': 'v1' },
+        body: JSON.stringify(flows),
+      });
+      expect(res.status).toBe(204);
+    },
+    async page(viewport = { width: 1400, height: 900 }) {
+      const page = await browser.newPage({ viewport });
+      page.setDefaultTimeout(STEP_MS);
+      await page.addInitScript(installReaders);
+      return page;
+    },
+    async close() {
+      await browser?.close();
+      await red?.stop();
+      rmSync(userDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ChartData {
+  title: string;
+  /** the x axis range in force and where its ends are drawn (px from the chart's left) */
+  axis: { min: number | string | null; max: number | string | null; px: [number, number] | null };
+  series: Array<{ name: string; data: Array<[number | string, number]> }>;
+}
+
+/**
+ * Installed in every page: `window.izhCharts()` gives every Dashboard 2 chart on the page with its
+ * eCharts series data and x axis, read from the Vue components; `window.izhScopes()` what every
+ * canvas scope drew (lib/flow/dashboard-code.ts). The tests read them, and wait on them in the
+ * page (waitForFunction) for the data they expect.
+ */
+function installReaders(): void {
+  (window as any).izhCharts = () => {
+    const app = document.querySelector('#app') as any;
+    if (!app?._vnode) return [];
+    const found: any[] = [];
+    const visit = (vnode: any): void => {
+      if (!vnode || typeof vnode !== 'object') return;
+      const component = vnode.component;
+      if (component) {
+        if (component.type?.name === 'DBUIChart') found.push(component.proxy);
+        visit(component.subTree);
+      }
+      if (Array.isArray(vnode.children)) vnode.children.forEach(visit);
+      if (vnode.suspense) visit(vnode.suspense.activeBranch);
+    };
+    visit(app._vnode);
+    return found.map((chart) => {
+      const option = chart.chart?.getOption?.() ?? {};
+      const x = option.xAxis?.[0] ?? {};
+      const finite = typeof x.min === 'number' && typeof x.max === 'number';
+      return {
+        title: chart.props?.label ?? '',
+        axis: {
+          min: x.min ?? null,
+          max: x.max ?? null,
+          px: finite ? [chart.chart.convertToPixel({ xAxisIndex: 0 }, x.min), chart.chart.convertToPixel({ xAxisIndex: 0 }, x.max)] : null,
+        },
+        series: (option.series ?? []).map((s: any) => ({ name: s.name, data: (s.data ?? []).map((d: any, i: number) => (Array.isArray(d) ? d : [x.data?.[i] ?? i, d?.value ?? d])) })),
+      };
+    });
+  };
+  (window as any).izhScopes = () => [...document.querySelectorAll('[data-izh-scope]')].map((el: any) => el.izhScope?.drawn() ?? null);
+}
+
+export const charts = (page: Page): Promise<ChartData[]> => page.evaluate(() => (window as any).izhCharts());
+
+/** What a scope drew (lib/flow/dashboard-code.ts): its main panels, the ISI histogram and the phase plane. */
+export interface ScopeDrawn {
+  main: {
+    /** t: the end of the latest chunk; until: of the latest spike and state chunks (messages arrive one by one) */
+    /** runs: how many runs started while the page was open */
+    runs: number; t0: number; t1: number; t: number; until: { spikes: number; state: number }; window: number; event: string;
+    panels: Record<string, { kind: 'raster'; times: number[]; indices: number[] } | { kind: 'line'; yMin: number; yMax: number; series: Record<string, Array<[number, number]>> }>;
+    layout: { left: number; right: number; width: number; height: number; panels: Record<string, { top: number; height: number }> };
+  } | null;
+  isi: { edges: number[]; labels: string[]; counts: number[] } | null;
+  phase: { vRange: [number, number]; uRange: [number, number]; I: number; trajectory: Array<[number, number]>; vNullcline: Array<[number, number]>; uNullcline: Array<[number, number]> } | null;
+}
+
+export const scopes = (page: Page): Promise<ScopeDrawn[]> => page.evaluate(() => (window as any).izhScopes());
