@@ -31,3 +31,4 @@ export * from './flow/examples';
 export * from './flow/dashboard-flows';
 export * from './flow/network-examples';
 export * from './flow/monitor-output';
+export * from './flow/schema';
