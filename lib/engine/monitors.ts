@@ -15,7 +15,7 @@
 import { Column, copyViews } from './column';
 import type { NeuronGroup, SpikingGroup } from './neuron';
 import { finishNow, type Incremental } from './slices';
-import { DEFAULT_MAX_SPIKES, DEFAULT_MAX_VALUES, readerOf, STATE_VARIABLES } from '../flow/schema';
+import { DEFAULT_MAX_SPIKES, DEFAULT_MAX_VALUES, fieldOf, readerOf, STATE_VARIABLES } from '../flow/schema';
 import { ConfigError, oneOf, toNumberList } from './validate';
 
 /** Spike counts and rates per neuron are included in results up to this population size. */
@@ -230,7 +230,7 @@ export interface StateMonitorSpec {
 
 /** Validates a state monitor's config: variables "v,I", indices "0, 3" or "all", every k. */
 export function normalizeStateMonitor(raw: Record<string, unknown>): StateMonitorSpec {
-  const variablesRaw = raw.variables ?? 'v';
+  const variablesRaw = raw.variables ?? fieldOf('izh-state-monitor', 'variables').default;
   if (typeof variablesRaw !== 'string' && !Array.isArray(variablesRaw)) throw new ConfigError('variables', variablesRaw, 'must name at least one of v, u, I');
   const list = Array.isArray(variablesRaw) ? variablesRaw : variablesRaw.split(/[\s,;]+/).filter((s) => s !== '');
   if (list.length === 0) throw new ConfigError('variables', variablesRaw, 'must name at least one of v, u, I');

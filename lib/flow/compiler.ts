@@ -271,7 +271,7 @@ export function compileNetwork(flow: readonly FlowNode[] | FlowGraph, clockId: s
   const description: NetworkDescription = {
     dt: settings.dt,
     seed: settings.seed,
-    populations: neurons.map((n) => ({ id: n.id, name: n.name || n.id, spec: neuronSpecOf(n, patches(n.id)), key: keyOf(n) })),
+    populations: neurons.map((n) => ({ id: n.id, name: n.name || n.id, spec: neuronSpecOf(withNode(n, () => prepareConfig(n, envOf(n))), patches(n.id)), key: keyOf(n) })),
     generators: generators.map((n) => ({ id: n.id, name: n.name || n.id, spec: withNode(n, () => normalizeGenerator(configOf(n))), key: keyOf(n) })),
     sources: of(NODE_TYPES.source).map((n) => {
       const spec = withNode(n, () => normalizeSource(configOf(n)));

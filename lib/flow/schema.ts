@@ -55,6 +55,8 @@ interface FieldSpec {
   default?: number | string | boolean | null;
   /** what blank means, in words, when that is not a plain value ("b·v0", "the node's id") (English) */
   blank?: string;
+  /** an example value, the placeholder of a field that must be given (English) */
+  example?: string;
   /** the value a new node gets in the editor (registerType's defaults); default: blank, or the default of a choice or boolean */
   initial?: unknown;
   min?: number;
@@ -83,10 +85,11 @@ interface FieldSpec {
 }
 
 /** A field of the schema as served: English replaced by i18n keys (the English is in `messages`). */
-export interface FieldSchema extends Omit<FieldSpec, 'label' | 'help' | 'blank' | 'hints'> {
+export interface FieldSchema extends Omit<FieldSpec, 'label' | 'help' | 'blank' | 'example' | 'hints'> {
   label: string;
   help?: string;
   blank?: string;
+  example?: string;
   hints?: Readonly<Record<string, string>>;
 }
 
@@ -214,7 +217,8 @@ const SOURCE: FieldSpec[] = [
     default: null, blank: 'periodic pulses', maxLength: 100_000, when: { kind: ['pulses'] },
   },
   { name: 'start', kind: 'number', label: 'Start', help: 'start (ms) of the first pulse', unit: 'ms', default: 0, when: { kind: ['pulses'] } },
-  { name: 'period', kind: 'number', label: 'Period', help: 'period (ms), required without times', unit: 'ms', above: 0, default: null, blank: 'required without times', when: { kind: ['pulses'] } },
+  // required for periodic pulses only: with explicit times it is not read
+  { name: 'period', kind: 'number', label: 'Period', help: 'period (ms), required without times', unit: 'ms', above: 0, required: true, when: { kind: ['pulses'] } },
   { name: 'count', kind: 'integer', label: 'Count', help: 'number of pulses', min: 1, default: Infinity, blank: '∞', when: { kind: ['pulses'] } },
   { name: 'width', kind: 'number', label: 'Width (ms)', help: 'length of each pulse', unit: 'ms', required: true, above: 0, when: { kind: ['pulses'] } },
   { name: 'slope', kind: 'number', label: 'Slope (/ms)', help: 'current per ms after the onset', unit: '1/ms', required: true, when: { kind: ['ramp'] } },
@@ -224,7 +228,7 @@ const SOURCE: FieldSpec[] = [
   { name: 'std', kind: 'number', label: 'std', help: 'standard deviation', required: true, min: 0, when: { kind: ['noise'] } },
   seed('same seed, same draws', { kind: ['noise', 'random-neuron'] }),
   {
-    name: 'table', kind: 'list', format: 'pairs', label: 'Table', help: 'one "t, I" pair per line, or JSON [[t, I], ...]; times increase', required: true,
+    name: 'table', kind: 'list', format: 'pairs', label: 'Table', help: 'one "t, I" pair per line, or JSON [[t, I], ...]; times increase', example: 'one "t, I" pair per line, or JSON [[t, I], ...]', required: true,
     maxLength: 100_000, when: { kind: ['table'] },
   },
   {
@@ -232,7 +236,7 @@ const SOURCE: FieldSpec[] = [
     hints: { linear: 'linear interpolation', hold: 'hold the last value' },
   },
   {
-    name: 'expression', kind: 'expression', label: 'I(t) =', help: 'a mathjs expression of t (ms)', required: true, maxLength: MAX_EXPRESSION_LENGTH,
+    name: 'expression', kind: 'expression', label: 'I(t) =', help: 'a mathjs expression of t (ms)', example: 't < 200 ? t/25 : 0', required: true, maxLength: MAX_EXPRESSION_LENGTH,
     when: { kind: ['expression'] },
   },
   VERSION,
@@ -312,7 +316,10 @@ const GENERATOR: FieldSpec[] = [
   { name: 'size', kind: 'integer', label: 'Channels', help: 'spike trains, numbered 0 .. size − 1', min: 1, max: MAX_CHANNELS, default: 1, initial: 100 },
   { name: 'rate', kind: 'number', label: 'Rate (Hz)', help: 'per channel', unit: 'Hz', required: true, min: 0, max: 100_000, initial: 20, when: { kind: ['poisson'] } },
   seed('same seed, same spikes', { kind: ['poisson'] }),
-  { name: 'times', kind: 'list', format: 'spikes', label: 'Times (ms)', help: '10, 20, 35  or  [[10, 0], [12.5, 3]]', unit: 'ms', required: true, maxLength: 1_000_000, when: { kind: ['times'] } },
+  {
+    name: 'times', kind: 'list', format: 'spikes', label: 'Times (ms)', help: 'times every channel fires at, or [t, channel] pairs', example: '10, 20, 35  or  [[10, 0], [12.5, 3]]', unit: 'ms',
+    required: true, maxLength: 1_000_000, when: { kind: ['times'] },
+  },
   VERSION,
 ];
 
@@ -333,12 +340,13 @@ const SYNAPSE: FieldSpec[] = [
       list: "Explicit connections [pre, post, weight, delay]: population indices; a row's weight and delay (ms) replace the node's. Saved weights {pre, post, weight, delay} load here too.",
     },
   },
-  { name: 'probability', kind: 'number', label: 'p', help: 'connection probability, 0 to 1', required: true, min: 0, max: 1, when: { rule: ['probability'] } },
+  { name: 'probability', kind: 'number', label: 'p', help: 'connection probability, 0 to 1', required: true, min: 0, max: 1, example: '0 to 1', when: { rule: ['probability'] } },
   { name: 'degree', kind: 'integer', label: 'K', help: 'synapses per neuron', required: true, min: 0, max: MAX_SYNAPSES, when: { rule: DEGREE_RULES } },
   { name: 'autapses', kind: 'boolean', label: 'autapses (a neuron onto itself)', default: false, when: { rule: ['all-to-all', 'probability', ...DEGREE_RULES] } },
   { name: 'duplicates', kind: 'boolean', label: 'duplicates', default: false, when: { rule: DEGREE_RULES } },
   {
-    name: 'connections', kind: 'list', format: 'connections', label: 'List', help: '[[0, 1, 40, 5], [1, 2, 40, 5]]  (pre, post, weight, delay ms)', required: true,
+    name: 'connections', kind: 'list', format: 'connections', label: 'List', help: 'connections [pre, post, weight, delay ms], or saved weights', required: true,
+    example: '[[0, 1, 40, 5], [1, 2, 40, 5]]  (pre, post, weight, delay ms)',
     maxLength: 1_000_000, when: { rule: ['list'] },
   },
   {
@@ -351,7 +359,10 @@ const SYNAPSE: FieldSpec[] = [
     },
   },
   { name: 'weight', kind: 'number', label: 'Weight', help: 'the weight of every synapse', required: true, when: { weightKind: ['constant'] } },
-  { name: 'weight', kind: 'expression', label: 'w =', help: 'e.g. 0.5 * r', required: true, maxLength: MAX_EXPRESSION_LENGTH, when: { weightKind: ['expression'] } },
+  {
+    name: 'weight', kind: 'expression', label: 'w =', help: 'a formula of i, j, Npre, Npost, r, r2, r3, r4', example: 'e.g. 0.5 * r', required: true, maxLength: MAX_EXPRESSION_LENGTH,
+    when: { weightKind: ['expression'] },
+  },
   { name: 'weightLow', kind: 'number', label: 'low', help: 'the lowest weight', required: true, when: { weightKind: ['uniform'] } },
   { name: 'weightLow', kind: 'number', label: 'low', help: 'the weights are clipped below at', default: -Infinity, blank: '−∞', when: { weightKind: ['normal'] } },
   { name: 'weightHigh', kind: 'number', label: 'high', help: 'the highest weight, above low', required: true, when: { weightKind: ['uniform'] } },
@@ -370,8 +381,11 @@ const SYNAPSE: FieldSpec[] = [
   { name: 'delayMin', kind: 'number', label: 'min', help: 'the shortest delay (ms)', unit: 'ms', required: true, above: 0, when: { delayKind: ['uniform'] } },
   { name: 'delayMax', kind: 'number', label: 'max', help: 'the longest delay (ms)', unit: 'ms', required: true, above: 0, when: { delayKind: ['uniform'] } },
   { name: 'delayMax', kind: 'integer', label: 'D', help: 'the longest delay D (ms): delays 1, 2, …, D', unit: 'ms', required: true, min: 1, when: { delayKind: ['split'] } },
-  { name: 'kind', kind: 'choice', label: 'Synapse', options: SYNAPSE_KINDS, default: 'delta', hints: { delta: 'the weight jumps into the input', exponential: 'the weight decays with tau' } },
-  { name: 'tau', kind: 'number', label: 'τ (ms)', help: 'time constant of the exponential synapse', unit: 'ms', required: true, above: 0, when: { kind: ['exponential'] } },
+  {
+    name: 'kind', kind: 'choice', label: 'Kind', options: SYNAPSE_KINDS, default: 'delta',
+    hints: { delta: 'the weight joins the input for one step', exponential: 'a current decaying with tau' },
+  },
+  { name: 'tau', kind: 'number', label: 'tau (ms)', help: 'g ← g·exp(−dt/tau) + arrivals', unit: 'ms', required: true, above: 0, when: { kind: ['exponential'] } },
   {
     name: 'plasticity', kind: 'choice', label: 'Learning', options: PLASTICITY_RULES, default: 'none',
     hints: {
@@ -380,30 +394,28 @@ const SYNAPSE: FieldSpec[] = [
       stdp: "Pair-based additive STDP, all-to-all pairing (Brian2's example, NEST stdp_synapse with μ = 0). Blank fields take the defaults shown.",
     },
   },
-  { name: 'aPlus', kind: 'number', label: 'A+', help: 'potentiation', default: 0.1, when: { plasticity: PLASTIC } },
-  { name: 'aMinus', kind: 'number', label: 'A−', help: 'depression', default: 0.12, when: { plasticity: ['izhikevich2006'] } },
-  { name: 'aMinus', kind: 'number', label: 'A−', help: 'depression (negative: weakens)', default: -0.12, when: { plasticity: ['stdp'] } },
-  { name: 'traceDecay', kind: 'number', label: 'trace decay', help: 'the traces are multiplied by this every ms', above: 0, max: 1, default: 0.95, when: { plasticity: ['izhikevich2006'] } },
+  { name: 'aPlus', kind: 'number', label: 'aPlus', help: 'potentiation', default: 0.1, when: { plasticity: PLASTIC } },
+  { name: 'aMinus', kind: 'number', label: 'aMinus', help: 'depression', default: 0.12, when: { plasticity: ['izhikevich2006'] } },
+  { name: 'aMinus', kind: 'number', label: 'aMinus', help: 'depression (negative: weakens)', default: -0.12, when: { plasticity: ['stdp'] } },
+  { name: 'traceDecay', kind: 'number', label: 'traceDecay (/ms)', help: 'the traces are multiplied by this every ms', above: 0, max: 1, default: 0.95, when: { plasticity: ['izhikevich2006'] } },
   { name: 'period', kind: 'number', label: 'period (ms)', help: 'the derivative is applied every period', unit: 'ms', above: 0, default: 1000, when: { plasticity: ['izhikevich2006'] } },
   { name: 'bias', kind: 'number', label: 'bias', help: 'added to the derivative every period', default: 0.01, when: { plasticity: ['izhikevich2006'] } },
-  { name: 'derivativeDecay', kind: 'number', label: 'derivative decay', help: 'the derivative is multiplied by this every period', min: 0, max: 1, default: 0.9, when: { plasticity: ['izhikevich2006'] } },
-  { name: 'tauPlus', kind: 'number', label: 'τ+ (ms)', help: 'time constant of potentiation', unit: 'ms', above: 0, default: 20, when: { plasticity: ['stdp'] } },
-  { name: 'tauMinus', kind: 'number', label: 'τ− (ms)', help: 'time constant of depression', unit: 'ms', above: 0, default: 20, when: { plasticity: ['stdp'] } },
+  { name: 'derivativeDecay', kind: 'number', label: 'derivativeDecay', help: 'the derivative is multiplied by this every period', min: 0, max: 1, default: 0.9, when: { plasticity: ['izhikevich2006'] } },
+  { name: 'tauPlus', kind: 'number', label: 'tauPlus (ms)', help: 'time constant of potentiation', unit: 'ms', above: 0, default: 20, when: { plasticity: ['stdp'] } },
+  { name: 'tauMinus', kind: 'number', label: 'tauMinus (ms)', help: 'time constant of depression', unit: 'ms', above: 0, default: 20, when: { plasticity: ['stdp'] } },
   { name: 'wMin', kind: 'number', label: 'wMin', help: 'the lowest weight learning may give (at least 0)', min: 0, default: 0, when: { plasticity: PLASTIC } },
   { name: 'wMax', kind: 'number', label: 'wMax', help: 'the highest weight learning may give, above wMin', default: 10, when: { plasticity: PLASTIC } },
-  seed('same seed, same connections, weights and delays'),
+  seed('same seed, same connections'),
   VERSION,
 ];
 
 /** The display settings every monitor has. */
-const OUTPUT: FieldSpec[] = [
+const output = (chart = 'Dashboard 2 chart (points, clears on a new run)'): FieldSpec[] => [
   { name: 'live', kind: 'boolean', label: 'Live', help: 'also send what is new after every chunk', default: false },
-  {
-    name: 'format', kind: 'choice', label: 'Format', options: FORMATS, default: 'arrays',
-    hints: { arrays: 'one message with everything', chart: 'Dashboard 2 chart messages (points, clears on a new run)' },
-  },
+  { name: 'format', kind: 'choice', label: 'Format', options: FORMATS, default: 'arrays', hints: { arrays: 'one message with everything', chart } },
   { name: 'chartPoints', kind: 'integer', label: 'Points', help: 'at most, per line and message', min: 10, max: 100_000, default: DEFAULT_CHART_POINTS, initial: DEFAULT_CHART_POINTS, when: { format: ['chart'] } },
 ];
+const OUTPUT = output();
 const WINDOW: FieldSpec = {
   name: 'window', kind: 'number', label: 'Window', help: 'ms kept (blank: the whole run; the last 10 s of an open-ended run)', unit: 'ms', above: 0, default: null, blank: 'whole run',
 };
@@ -417,13 +429,15 @@ const SPIKE_MONITOR: FieldSpec[] = [
 ];
 const STATE_MONITOR: FieldSpec[] = [
   NAME,
-  { name: 'variables', kind: 'list', format: 'variables', options: STATE_VARIABLES, label: 'Record', help: 'some of v, u, I', default: 'v', initial: 'v,I' },
+  { name: 'variables', kind: 'list', format: 'variables', options: STATE_VARIABLES, label: 'Record', help: 'some of v, u, I',
+    // a blank list is refused; a config without the field (written by hand) records v
+    required: true, default: 'v', initial: 'v,I' },
   { name: 'indices', kind: 'list', format: 'indices', label: 'Neurons', help: 'indices such as 0, 3, 7, or "all"', default: null, blank: 'all', initial: '0' },
   { name: 'every', kind: 'integer', label: 'Every k', help: 'record every k-th step (1: every step)', min: 1, default: 1, initial: 1 },
   { name: 'maxValues', kind: 'integer', label: 'Budget', help: 'values at most (8 bytes each)', min: 1, default: DEFAULT_MAX_VALUES, initial: DEFAULT_MAX_VALUES },
   WINDOW,
   ...OUTPUT,
-  { name: 'svg', kind: 'boolean', label: 'SVG', help: 'the end-of-run message also carries msg.svg, the traces as a figure', default: false },
+  { name: 'svg', kind: 'boolean', label: 'SVG', help: 'also draw the traces as an SVG picture (msg.svg)', default: false },
   VERSION,
 ];
 const RATE_MONITOR: FieldSpec[] = [
@@ -440,7 +454,7 @@ const WEIGHT_MONITOR: FieldSpec[] = [
   { name: 'bins', kind: 'integer', label: 'Bins', help: 'of the histogram', min: 1, max: 1000, default: 20, initial: 20 },
   { name: 'low', kind: 'number', label: 'low', help: "the histogram's low end (blank: the learning rule's bound, or the weights' range at the start)", default: null, blank: 'auto' },
   { name: 'high', kind: 'number', label: 'high', help: "the histogram's high end, above low (blank: as for low)", default: null, blank: 'auto' },
-  ...OUTPUT,
+  ...output('Dashboard 2 charts (mean: output 1, histogram: output 2)'),
   VERSION,
 ];
 
@@ -476,12 +490,13 @@ function keyed(type: string, spec: FieldSpec, scope = ''): FieldSchema {
     MESSAGES[k] = text;
     return k;
   };
-  const { label, help, blank, hints, ...rest } = spec;
+  const { label, help, blank, example, hints, ...rest } = spec;
   // one label per field (variants share it when it is the same text), help and blank per variant
   const shared = base.replace('%s', 'label');
   const field: FieldSchema = { ...rest, label: MESSAGES[shared] === undefined || MESSAGES[shared] === label ? key('label', label, '') : key('label', label) };
   if (help !== undefined) field.help = key('help', help);
   if (blank !== undefined) field.blank = key('blank', blank);
+  if (example !== undefined) field.example = key('example', example);
   if (hints) field.hints = Object.fromEntries(Object.entries(hints).map(([option, text]) => [option, key('hint', text, `.${option}`)]));
   return field;
 }
@@ -784,7 +799,42 @@ export function withPatch<T extends Record<string, unknown>>(type: string, confi
  * the changes of messages laid over it, typed fields resolved (env ones looked up with `lookup`).
  */
 export function prepareConfig<T extends Record<string, unknown> & { type: string }>(config: T, lookup: EnvLookup = processEnv, patch?: Record<string, unknown>): T {
-  return resolveTyped(config.type, withPatch(config.type, migrate(config.type, config), patch), lookup);
+  const migrated = migrate(config.type, config);
+  return resolveTyped(config.type, withPatch(config.type, substituteEnv(config.type, migrated, lookup), patch), lookup);
+}
+
+/** A whole property `${NAME}`, which Node-RED replaces by the variable when it creates a node (when it is set). */
+const ENV_PROPERTY = /^\$\{([a-zA-Z_][a-zA-Z0-9_]*)\}$/;
+
+/**
+ * What Node-RED does to every property of a node it creates: a value `${NAME}` becomes the
+ * environment variable NAME when it is set (in the node's properties and its parameter object).
+ * The compiler and izh-flow read the flow as it was saved, so they do it too and see what the
+ * nodes see. Typed fields of type env are left to resolveTyped.
+ */
+export function substituteEnv<T extends Record<string, unknown>>(type: string, config: T, lookup: EnvLookup): T {
+  const typedEnv = new Set((SCHEMAS[type]?.fields ?? []).filter((f) => f.kind === 'typed' && config[typeFieldOf(f.name)] === 'env').map((f) => f.name));
+  const map = (value: unknown): unknown => {
+    if (typeof value !== 'string') return value;
+    const m = ENV_PROPERTY.exec(value);
+    if (!m) return value;
+    const found = lookup(m[1]);
+    return found === undefined ? value : found;
+  };
+  let out: Record<string, unknown> | null = null;
+  for (const [key, value] of Object.entries(config)) {
+    if (typedEnv.has(key)) continue;
+    let mapped = map(value);
+    if (key === 'params' && value && typeof value === 'object' && !Array.isArray(value)) {
+      const params = Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, map(v)]));
+      if (Object.keys(params).some((k) => params[k] !== (value as Record<string, unknown>)[k])) mapped = params;
+    }
+    if (mapped !== value) {
+      out = out ?? { ...config };
+      out[key] = mapped;
+    }
+  }
+  return (out ?? config) as T;
 }
 
 /**
