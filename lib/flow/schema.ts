@@ -78,8 +78,10 @@ interface FieldSpec {
   perNeuron?: boolean;
   /** the field belongs to these choices of other fields (all of them must match) */
   when?: Choices;
-  /** not a field of the edit dialog: a node or message may set it, the dialog keeps what is there */
+  /** not a field of the edit dialog: the dialog keeps what is there (version) */
   hidden?: boolean;
+  /** not among the editor's defaults either: only a flow written by hand sets it (maxSpikes) */
+  runtimeOnly?: boolean;
   /** neuron parameters: the row of the parameter grid */
   group?: string;
 }
@@ -424,7 +426,7 @@ const SPIKE_MONITOR: FieldSpec[] = [
   NAME,
   ...OUTPUT,
   WINDOW,
-  { name: 'maxSpikes', kind: 'integer', label: 'Most spikes', help: 'spikes stored at most; later ones are counted, and the result says truncated', min: 1, default: DEFAULT_MAX_SPIKES, hidden: true },
+  { name: 'maxSpikes', kind: 'integer', label: 'Most spikes', help: 'spikes stored at most; later ones are counted, and the result says truncated', min: 1, default: DEFAULT_MAX_SPIKES, hidden: true, runtimeOnly: true },
   VERSION,
 ];
 const STATE_MONITOR: FieldSpec[] = [
@@ -559,6 +561,20 @@ export function fieldOf(type: string, name: string, choices: Record<string, unkn
   const variants = list.filter((f) => f.name === name);
   if (variants.length === 0) throw new Error(`${type} has no field ${name}${form ? ` in the ${form} form` : ''}`);
   return variants.find((f) => applies(f, choices, schema)) ?? variants[0];
+}
+
+/**
+ * What registerType's defaults of a node type hold (the editor's .html writes them out; a test
+ * checks they agree): every field but runtime-only ones, with the type of every typed field.
+ */
+export function editorDefaults(type: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of schemaFor(type).fields) {
+    if (f.runtimeOnly || f.name in out) continue;
+    out[f.name] = initialValue(f);
+    if (f.kind === 'typed') out[typeFieldOf(f.name)] = 'num';
+  }
+  return out;
 }
 
 /** The names of a node type's fields, each once, in schema order (hidden ones too unless `shown`). */
