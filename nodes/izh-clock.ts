@@ -11,7 +11,7 @@ import { requirePreset } from '../lib/flow/presets';
 import { ConfigError, optionalNumber, toNumber } from '../lib/engine/validate';
 import type { Node, NodeMessage, NodeRED } from './api';
 import {
-  commandOf, deployedEnv, deployedGraph, migrated, resolved, serveSchema, warnStrayWires, formatNumber, memberOf, onInput, reportError, ThrottledStatus, type ActiveRun, type SimulationMember,
+  commandOf, deployedEnv, deployedGraph, migrated, savedConfig, resolved, serveSchema, warnStrayWires, formatNumber, memberOf, onInput, reportError, ThrottledStatus, type ActiveRun, type SimulationMember,
 } from './shared';
 
 export const COMMANDS = ['start', 'stop', 'pause', 'resume', 'reset', 'run', 'step'] as const;
@@ -51,7 +51,7 @@ export default function register(RED: NodeRED): void {
     RED.nodes.createNode(this, saved);
     const node = this;
     // as this release reads it; dt, duration and speed may name environment variables, resolved when used
-    const config = migrated(saved);
+    const config = migrated(savedConfig(RED, saved));
     const status = new ThrottledStatus(node, 500);
     let settings: ClockSettings | null = null;
     let run: ActiveRun | null = null;

@@ -9,7 +9,7 @@ import { normalizeSource, type SourceSpec } from '../lib/engine/sources';
 import { ConfigError } from '../lib/engine/validate';
 import type { Node, NodeRED, NodeStatus } from './api';
 import { fieldNames, fieldOf } from '../lib/flow/schema';
-import { enrol, formatNumber, migrated, onInput, reportError, resolved, serveSchema, showWiring, type ActiveRun, type SimulationMember } from './shared';
+import { enrol, formatNumber, migrated, savedConfig, onInput, reportError, resolved, serveSchema, showWiring, type ActiveRun, type SimulationMember } from './shared';
 
 /** The fields a message may change (everything that describes the current: the schema's fields but the name and version). */
 const FIELDS = fieldNames('izh-source').filter((f) => f !== 'name' && f !== 'version');
@@ -37,7 +37,7 @@ export default function register(RED: NodeRED): void {
     RED.nodes.createNode(this, saved);
     const node = this;
     // as this release reads it; the amplitude may name an environment variable, resolved when used
-    const config = migrated(saved);
+    const config = migrated(savedConfig(RED, saved));
     let patch: Record<string, unknown> = {};
     let run: ActiveRun | null = null;
     const idle = (spec: SourceSpec): NodeStatus => ({ fill: 'grey', shape: 'dot', text: describeSource(spec) });

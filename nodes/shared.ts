@@ -6,7 +6,7 @@ import { clocksOf, strayWireWarning, flowGraph, labelOf, type FlowGraph, type Fl
 import type { Network } from '../lib/engine/network';
 import type { RunEvent, Simulation } from '../lib/engine/simulation';
 import { ConfigError } from '../lib/engine/validate';
-import { migrate, prepareConfig, servedSchema, type EnvLookup } from '../lib/flow/schema';
+import { migrate, prepareConfig, processEnv, servedSchema, type EnvLookup } from '../lib/flow/schema';
 import type { Node, NodeMessage, NodeRED, NodeStatus } from './api';
 
 /** A clock's current run: its network and the simulation stepping it. */
@@ -161,12 +161,21 @@ export function formatCount(n: number, noun: string, plural = `${noun}s`): strin
  * nodes do, its group's and flow's env first, then process.env.
  */
 export function envOf(RED: NodeRED, node: Node | null): EnvLookup {
-  return (name) => (RED.util?.getSetting ? RED.util.getSetting(node, name) : process.env[name]);
+  return (name) => (RED.util?.getSetting ? RED.util.getSetting(node, name) : processEnv(name));
 }
 
 /** A node's config as this release reads it: migrated from the version it was saved with. */
 export function migrated(config: FlowNode): FlowNode {
   return migrate(config.type, config);
+}
+
+/**
+ * A node's config as the flow saved it. Node-RED hands a node its config with every property
+ * `${NAME}` already replaced by the variable; a typed field of type env holds the variable's
+ * name, which must stay a name (prepareConfig does the rest of the replacing, as the compiler does).
+ */
+export function savedConfig(RED: NodeRED, config: FlowNode): FlowNode {
+  return deployedGraph(RED, config.id).byId.get(config.id) ?? config;
 }
 
 /** A node's config migrated, with `patch` laid over it and its typed fields resolved (throws a ConfigError). */

@@ -742,8 +742,8 @@ export function migrate<T extends Record<string, unknown>>(type: string, config:
 /** Looks an environment variable up: its value, undefined when it is not set. */
 export type EnvLookup = (name: string) => unknown;
 
-/** process.env, for the headless runner and the tests. */
-export const processEnv: EnvLookup = (name) => process.env[name];
+/** process.env, for the headless runner and the tests (its own variables only: not `__proto__`). */
+export const processEnv: EnvLookup = (name) => (Object.prototype.hasOwnProperty.call(process.env, name) ? process.env[name] : undefined);
 
 /**
  * The value of a typedInput of type env as Node-RED reads it: a variable name (`IZH_DT`), the
@@ -868,7 +868,7 @@ export function flowEnv(nodes: readonly Record<string, unknown>[]): (node: Recor
       case 'str': return { found: true, value: entry.value };
       case 'num': return { found: true, value: Number(entry.value) };
       case 'bool': return { found: true, value: entry.value === true || entry.value === 'true' };
-      case 'env': return { found: true, value: process.env[String(entry.value)] };
+      case 'env': return { found: true, value: processEnv(String(entry.value)) };
       default: return { found: false };
     }
   };
@@ -878,6 +878,6 @@ export function flowEnv(nodes: readonly Record<string, unknown>[]): (node: Recor
       if (hit.found) return hit.value;
     }
     const tab = typeof node.z === 'string' ? own(byId.get(node.z), name) : { found: false };
-    return tab.found ? tab.value : process.env[name];
+    return tab.found ? tab.value : processEnv(name);
   };
 }
