@@ -170,8 +170,9 @@ const CLOCK: FieldSpec[] = [
   NAME,
   { name: 'dt', kind: 'typed', types: TYPED_TYPES, label: 'dt (ms)', help: 'integration step', unit: 'ms', required: true, above: 0, max: 1000, initial: 0.25 },
   {
+    // blank: no end, for real-time runs only (normalizeClock refuses it in batch mode)
     name: 'duration', kind: 'typed', types: TYPED_TYPES, label: 'Duration', help: 'ms of simulated time per run', unit: 'ms', above: 0, default: Infinity,
-    blank: 'no end (real time only)', initial: 100,
+    blank: 'no end', initial: 100,
   },
   {
     name: 'mode', kind: 'choice', label: 'Mode', options: MODES, default: 'batch',
