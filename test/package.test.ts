@@ -208,7 +208,8 @@ describe('installed with npm into a fresh user directory', () => {
       expect(html).toMatch(new RegExp(`data-help-name=['"]${type}['"]`));
     }
     // the shared editor script, at the relative URL every .html names (the editor waits for it before the definitions)
-    const sources = [...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]);
+    const ours = html.split(/(?=<!-- --- \[red-module:\S+\] --- -->)/).filter((chunk) => chunk.startsWith(`<!-- --- [red-module:${PKG.name}/`)).join('');
+    const sources = [...ours.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]);
     expect(sources.length).toBeGreaterThanOrEqual(TYPES.length);
     expect(new Set(sources)).toEqual(new Set([`resources/${PKG.name}/izh-editor.js`]));
     const script = await fetch(`${red.base}/${sources[0]}`);
