@@ -14,6 +14,7 @@ import { clocksIn, compileNetwork, flowGraph, labelOf, NODE_TYPES, type FlowNode
 import type { RateResult, SpikeResult, StateResult, WeightResult } from '../lib/engine/monitors';
 import type { ClockSettings, RunEvent } from '../lib/engine/simulation';
 import { ConfigError, show } from '../lib/engine/validate';
+import { flowEnv } from '../lib/flow/schema';
 import type { Node } from '../nodes/api';
 import { RUN_EVENT } from '../nodes/izh-clock';
 import type { MonitorNode } from '../nodes/monitor';
@@ -141,9 +142,11 @@ export function checkFlow(nodes: unknown, options: RunOptions = {}): FlowClock[]
   const clocks = clocksIn(nodes);
   if (clocks.length === 0) throw new RunError('the flow has no (enabled) izh-clock node, so there is nothing to run', 2);
   const graph = flowGraph(nodes); // once for all clocks
+  // typed fields of type env read the flow's and the process's environment, as Node-RED will
+  const env = flowEnv(nodes);
   return clocks.map((clock) => {
     try {
-      const { settings } = compileNetwork(graph, clock.id, undefined, { memoryBudgetMB: options.memoryBudgetMB }).clock;
+      const { settings } = compileNetwork(graph, clock.id, undefined, { memoryBudgetMB: options.memoryBudgetMB, env }).clock;
       if (settings.duration === Infinity && options.timeoutMs === undefined) {
         throw new RunError(`${labelOf(clock)} runs until stopped (no duration); give a time limit (--timeout ms) or set a duration`, 2);
       }

@@ -4,6 +4,9 @@
  *  - analysis/ spike train features and the patterns' signatures (read engine results);
  *  - render/   chart messages and SVG figures (read engine results);
  *  - flow/     presets, the flow compiler and the example and dashboard flow builders.
+ * flow/schema.ts, the schema of every node kind's config (fields, defaults, bounds, versions,
+ * migrations, typed fields), is below them all: the engine's normalize functions read it, and it
+ * imports nothing but engine/validate.ts.
  */
 export * from './engine/validate';
 export * from './engine/rng';
@@ -31,3 +34,4 @@ export * from './flow/examples';
 export * from './flow/dashboard-flows';
 export * from './flow/network-examples';
 export * from './flow/monitor-output';
+export * from './flow/schema';

@@ -55,4 +55,6 @@ export interface NodeRED {
   log: { warn(message: unknown): void; info(message: unknown): void };
   /** the runtime's settings (settings.js), e.g. izhClockMemoryBudget */
   settings?: Record<string, unknown>;
+  /** getSetting reads an environment variable as a node sees it: its group's, its flow's, then process.env */
+  util?: { getSetting?(node: Node | null, name: string): unknown };
 }

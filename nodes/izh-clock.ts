@@ -10,7 +10,9 @@ import { normalizeClock, Simulation, type ClockSettings, type RunEvent } from '.
 import { requirePreset } from '../lib/flow/presets';
 import { ConfigError, optionalNumber, toNumber } from '../lib/engine/validate';
 import type { Node, NodeMessage, NodeRED } from './api';
-import { commandOf, deployedGraph, warnStrayWires, formatNumber, memberOf, onInput, reportError, ThrottledStatus, type ActiveRun, type SimulationMember } from './shared';
+import {
+  commandOf, deployedEnv, deployedGraph, migrated, savedConfig, resolved, serveSchema, warnStrayWires, formatNumber, memberOf, onInput, reportError, ThrottledStatus, type ActiveRun, type SimulationMember,
+} from './shared';
 
 export const COMMANDS = ['start', 'stop', 'pause', 'resume', 'reset', 'run', 'step'] as const;
 /** Clock settings a start or run message may change (msg.preset sets dt and duration from a pattern). */
@@ -44,9 +46,12 @@ function dispatchDeploys(RED: NodeRED): void {
 
 export default function register(RED: NodeRED): void {
   dispatchDeploys(RED);
-  function IzhClockNode(this: Node, config: FlowNode) {
-    RED.nodes.createNode(this, config);
+  serveSchema(RED);
+  function IzhClockNode(this: Node, saved: FlowNode) {
+    RED.nodes.createNode(this, saved);
     const node = this;
+    // as this release reads it; dt, duration and speed may name environment variables, resolved when used
+    const config = migrated(savedConfig(RED, saved));
     const status = new ThrottledStatus(node, 500);
     let settings: ClockSettings | null = null;
     let run: ActiveRun | null = null;
@@ -54,7 +59,7 @@ export default function register(RED: NodeRED): void {
     let patch: Record<string, unknown> = {};
 
     try {
-      settings = normalizeClock(config);
+      settings = normalizeClock(resolved(RED, node, config));
       node.status({ fill: 'grey', shape: 'dot', text: `ready, dt ${settings.dt} ms` });
       warnStrayWires(RED, node, config);
     } catch (e) {
@@ -138,7 +143,7 @@ export default function register(RED: NodeRED): void {
       release();
       // the memory budget comes from settings.js (izhClockMemoryBudget, MB); a run that would exceed it is refused
       const memoryBudgetMB = optionalNumber(BUDGET_SETTING, RED.settings?.[BUDGET_SETTING], DEFAULT_MEMORY_BUDGET_MB, { above: 0 });
-      const compiled = compileNetwork(deployedGraph(RED, node.id), node.id, (id) => (id === node.id ? patch : memberOf(id)?.patch?.()), { memoryBudgetMB });
+      const compiled = compileNetwork(deployedGraph(RED, node.id), node.id, (id) => (id === node.id ? patch : memberOf(id)?.patch?.()), { memoryBudgetMB, env: deployedEnv(RED) });
       const network = new Network(compiled.description);
       let current: ActiveRun;
       const simulation = new Simulation(network, compiled.clock.settings, {
@@ -174,8 +179,10 @@ export default function register(RED: NodeRED): void {
       }
       for (const key of SETTINGS) if (msg[key] !== undefined) given[key] = msg[key];
       if (Object.keys(given).length === 0) return false;
+      // an environment variable of the config that cannot be read is the config's problem, not the message's
+      const base = resolved(RED, node, config, { ...patch, ...given });
       try {
-        settings = normalizeClock({ ...config, ...patch, ...given });
+        settings = normalizeClock(base);
       } catch (e) {
         throw e instanceof ConfigError ? new ConfigError(`msg.${e.field}`, e.value, e.reason) : e;
       }

@@ -7,21 +7,24 @@ import { eventMonitorId, neuronSpecOf, SPIKE_EVENTS, type FlowNode, type SpikeEv
 import { parameterText, type NeuronSpec } from '../lib/engine/neuron';
 import { seedOf } from '../lib/engine/sources';
 import { PRESETS, requirePreset } from '../lib/flow/presets';
+import { meanRateHz } from '../lib/engine/monitors';
 import { ConfigError, oneOf } from '../lib/engine/validate';
+import { neuronParameterNames } from '../lib/flow/schema';
 import type { Node, NodeMessage, NodeRED, NodeStatus } from './api';
-import { commandOf, enrol, formatNumber, onInput, reportError, showWiring, ThrottledStatus, type ActiveRun, type SimulationMember } from './shared';
+import { commandOf, enrol, formatCount, formatNumber, migrated, onInput, reportError, serveSchema, showWiring, ThrottledStatus, type ActiveRun, type SimulationMember } from './shared';
 
-/** Parameters a message may change. */
-const PARAMETERS = ['a', 'b', 'c', 'd', 'v0', 'u0', 'k1', 'k2', 'k3', 'vpeak', 'recovery', 'C', 'k', 'vr', 'vt',
-  'peakU', 'resetU', 'uMax', 'vb', 'bSwitchV', 'bAbove', 'form', 'scheme', 'size'];
+/** Parameters a message may change: every parameter of both forms (lib/flow/schema.ts), the form, the scheme and the size. */
+const PARAMETERS = [...neuronParameterNames(), 'form', 'scheme', 'size'];
 
 /** At most this many single-spike messages per chunk; the rest of a chunk is dropped with a warning. */
 export const MAX_SPIKE_MESSAGES_PER_CHUNK = 1000;
 
 export default function register(RED: NodeRED): void {
-  function IzhNeuronNode(this: Node, config: FlowNode) {
-    RED.nodes.createNode(this, config);
+  serveSchema(RED);
+  function IzhNeuronNode(this: Node, saved: FlowNode) {
+    RED.nodes.createNode(this, saved);
     const node = this;
+    const config = migrated(saved);
     const status = new ThrottledStatus(node, 250);
     const label = config.name || 'neuron';
     let patch: Record<string, unknown> = {};
@@ -38,7 +41,7 @@ export default function register(RED: NodeRED): void {
       const core = spec.params.form === '2003'
         ? `a ${text(spec, 'a')} b ${text(spec, 'b')} c ${text(spec, 'c')} d ${text(spec, 'd')}`
         : `2007 C ${text(spec, 'C')} k ${text(spec, 'k')}`;
-      return spec.size > 1 ? `${spec.size} × ${core}` : core;
+      return spec.size > 1 ? `${spec.size.toLocaleString('en-US')} × ${core}` : core;
     };
     const idle = (spec: NeuronSpec): NodeStatus => ({ fill: 'grey', shape: 'dot', text: describe(spec) });
 
@@ -53,10 +56,9 @@ export default function register(RED: NodeRED): void {
     const showActivity = (r: ActiveRun, force: boolean) => {
       const group = r.network.populations.get(node.id);
       if (!group) return;
-      const seconds = r.network.time / 1000;
-      const rate = seconds > 0 ? group.totalSpikes / group.size / seconds : 0;
-      const spikes = `${group.totalSpikes.toLocaleString('en-US')} spike${group.totalSpikes === 1 ? '' : 's'}`;
-      status.set({ fill: 'green', shape: force ? 'ring' : 'dot', text: `${spikes}, ${formatNumber(rate)} Hz` }, force);
+      // the spike monitor's rule: spikes per neuron over the steps computed times dt
+      const rate = meanRateHz(group.totalSpikes, group.size, r.network.nextStep, r.network.dt);
+      status.set({ fill: 'green', shape: force ? 'ring' : 'dot', text: `${formatCount(group.totalSpikes, 'spike')}, ${formatNumber(rate)} Hz` }, force);
     };
 
     const sendSpikeEvents = (r: ActiveRun) => {
@@ -72,7 +74,7 @@ export default function register(RED: NodeRED): void {
       const count = Math.min(times.length, MAX_SPIKE_MESSAGES_PER_CHUNK);
       if (count < times.length && !warnedDrop) {
         warnedDrop = true;
-        node.warn(`${times.length} spikes in one chunk; only the first ${count} were sent as messages. Choose "one message per chunk" for busy populations.`);
+        node.warn(`${formatCount(times.length, 'spike')} in one chunk; only the first ${count.toLocaleString('en-US')} were sent as messages. Choose "one message per chunk" for busy populations.`);
       }
       const messages: NodeMessage[] = [];
       for (let s = 0; s < count; s++) messages.push({ topic: label, payload: { t: times[s], neuron: indices[s] } });

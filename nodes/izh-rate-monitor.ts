@@ -2,7 +2,7 @@
 import { normalizeRateMonitor, type RateResult } from '../lib/engine/monitors';
 import { rateChartMessages } from '../lib/render/charts';
 import type { NodeRED } from './api';
-import { formatNumber } from './shared';
+import { formatCount, formatNumber } from './shared';
 import { registerMonitor } from './monitor';
 
 /** The mean of a rate over its bins (Hz), 0 without bins. */
@@ -26,7 +26,7 @@ export default function register(RED: NodeRED): void {
     chart: (result, label, maxPoints) => rateChartMessages(result as RateResult, label, maxPoints),
     summary: (result) => {
       const r = result as RateResult;
-      return `${r.t.length.toLocaleString('en-US')} bin${r.t.length === 1 ? '' : 's'}, mean ${formatNumber(meanRate(r.rate))} Hz`;
+      return `${formatCount(r.t.length, 'bin')}, mean ${formatNumber(meanRate(r.rate))} Hz`;
     },
   });
 }

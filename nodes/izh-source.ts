@@ -8,14 +8,14 @@ import { presetInputExpression, requirePreset } from '../lib/flow/presets';
 import { normalizeSource, type SourceSpec } from '../lib/engine/sources';
 import { ConfigError } from '../lib/engine/validate';
 import type { Node, NodeRED, NodeStatus } from './api';
-import { enrol, formatNumber, onInput, reportError, showWiring, type ActiveRun, type SimulationMember } from './shared';
+import { fieldNames, fieldOf } from '../lib/flow/schema';
+import { enrol, formatNumber, migrated, savedConfig, onInput, reportError, resolved, serveSchema, showWiring, type ActiveRun, type SimulationMember } from './shared';
 
-/** The fields a message may change (everything that describes the current). */
-const FIELDS = ['kind', 'amplitude', 'baseline', 'onset', 'offset', 'edges', 'times', 'start', 'period', 'count', 'width',
-  'slope', 'frequency', 'phase', 'mean', 'std', 'seed', 'table', 'interpolation', 'expression'];
+/** The fields a message may change (everything that describes the current: the schema's fields but the name and version). */
+const FIELDS = fieldNames('izh-source').filter((f) => f !== 'name' && f !== 'version');
 
 /** Source kinds a bare number (the new amplitude) applies to. */
-const AMPLITUDE_KINDS = ['constant', 'step', 'pulses', 'sine', 'random-neuron'];
+const AMPLITUDE_KINDS: readonly string[] = fieldOf('izh-source', 'amplitude').when!.kind;
 
 export function describeSource(spec: SourceSpec): string {
   switch (spec.kind) {
@@ -26,21 +26,24 @@ export function describeSource(spec: SourceSpec): string {
     case 'sine': return `sine ${formatNumber(spec.frequency)} Hz`;
     case 'noise': return `noise σ ${formatNumber(spec.std)}`;
     case 'random-neuron': return `${formatNumber(spec.amplitude)} to a random neuron`;
-    case 'table': return `table of ${spec.points.length}`;
+    case 'table': return `table of ${spec.points.length.toLocaleString('en-US')}`;
     case 'expression': return spec.expression.length > 24 ? `${spec.expression.slice(0, 23)}…` : spec.expression;
   }
 }
 
 export default function register(RED: NodeRED): void {
-  function IzhSourceNode(this: Node, config: FlowNode) {
-    RED.nodes.createNode(this, config);
+  serveSchema(RED);
+  function IzhSourceNode(this: Node, saved: FlowNode) {
+    RED.nodes.createNode(this, saved);
     const node = this;
+    // as this release reads it; the amplitude may name an environment variable, resolved when used
+    const config = migrated(savedConfig(RED, saved));
     let patch: Record<string, unknown> = {};
     let run: ActiveRun | null = null;
     const idle = (spec: SourceSpec): NodeStatus => ({ fill: 'grey', shape: 'dot', text: describeSource(spec) });
 
     try {
-      showWiring(RED, node, config, idle(normalizeSource(config)));
+      showWiring(RED, node, config, idle(normalizeSource(resolved(RED, node, config))));
     } catch (e) {
       reportError(node, config, e);
     }
@@ -55,7 +58,7 @@ export default function register(RED: NodeRED): void {
 
     onInput(node, config, (msg) => {
       const change = changeFrom(msg.payload);
-      const spec = normalizeSource({ ...config, ...patch, ...change });
+      const spec = normalizeSource(resolved(RED, node, config, { ...patch, ...change }));
       patch = { ...patch, ...change };
       run?.network.setSource(node.id, spec);
       node.status({ ...idle(spec), fill: run ? 'green' : 'grey' });

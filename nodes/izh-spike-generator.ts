@@ -6,18 +6,19 @@
 import type { FlowNode } from '../lib/flow/compiler';
 import { normalizeGenerator, type GeneratorSpec } from '../lib/engine/generators';
 import { seedOf } from '../lib/engine/sources';
+import { meanRateHz } from '../lib/engine/monitors';
 import { ConfigError } from '../lib/engine/validate';
+import { fieldNames } from '../lib/flow/schema';
 import type { Node, NodeRED, NodeStatus } from './api';
-import { enrol, formatNumber, onInput, reportError, showWiring, ThrottledStatus, type ActiveRun, type SimulationMember } from './shared';
+import { enrol, formatCount, formatNumber, migrated, onInput, reportError, serveSchema, showWiring, ThrottledStatus, type ActiveRun, type SimulationMember } from './shared';
 
-/** The fields a message may change. */
-export const GENERATOR_FIELDS = ['kind', 'size', 'rate', 'seed', 'times'];
+/** The fields a message may change: the schema's fields but the name and version. */
+export const GENERATOR_FIELDS = fieldNames('izh-spike-generator').filter((f) => f !== 'name' && f !== 'version');
 
 /** `100 × 20 Hz`, `1 spike at 10 ms`, `20 spikes, 20..970 ms`. */
 export function describeGenerator(spec: GeneratorSpec): string {
   if (spec.kind === 'poisson') return `${spec.size.toLocaleString('en-US')} × ${formatNumber(spec.rate)} Hz`;
-  const n = spec.spikes.length;
-  const spikes = `${n.toLocaleString('en-US')} spike${n === 1 ? '' : 's'}`;
+  const spikes = formatCount(spec.spikes.length, 'spike');
   const times = [...new Set(spec.spikes.map(([t]) => t))];
   if (times.length <= 3) return `${spikes} at ${times.map(formatNumber).join(', ')} ms`;
   return `${spikes}, ${formatNumber(times[0])}..${formatNumber(times[times.length - 1])} ms`;
@@ -30,9 +31,11 @@ export function checkGenerator(config: Record<string, unknown>): GeneratorSpec {
 }
 
 export default function register(RED: NodeRED): void {
-  function IzhSpikeGeneratorNode(this: Node, config: FlowNode) {
-    RED.nodes.createNode(this, config);
+  serveSchema(RED);
+  function IzhSpikeGeneratorNode(this: Node, saved: FlowNode) {
+    RED.nodes.createNode(this, saved);
     const node = this;
+    const config = migrated(saved);
     const status = new ThrottledStatus(node, 250);
     let patch: Record<string, unknown> = {};
     let run: ActiveRun | null = null;
@@ -47,10 +50,9 @@ export default function register(RED: NodeRED): void {
     const showActivity = (r: ActiveRun, force: boolean) => {
       const generator = r.network.generators.get(node.id);
       if (!generator) return;
-      const seconds = r.network.time / 1000;
-      const rate = seconds > 0 ? generator.totalSpikes / generator.size / seconds : 0;
-      const total = generator.totalSpikes;
-      status.set({ fill: 'green', shape: force ? 'ring' : 'dot', text: `${total.toLocaleString('en-US')} spike${total === 1 ? '' : 's'}, ${formatNumber(rate)} Hz` }, force);
+      // the spike monitor's rule: spikes per channel over the steps computed times dt
+      const rate = meanRateHz(generator.totalSpikes, generator.size, r.network.nextStep, r.network.dt);
+      status.set({ fill: 'green', shape: force ? 'ring' : 'dot', text: `${formatCount(generator.totalSpikes, 'spike')}, ${formatNumber(rate)} Hz` }, force);
     };
 
     const member: SimulationMember = {

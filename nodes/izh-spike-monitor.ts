@@ -4,7 +4,7 @@ import { mapped } from '../lib/engine/slices';
 import { spikeChartMessage } from '../lib/render/charts';
 import { normalizeSpikeMonitor, type SpikeResult } from '../lib/engine/monitors';
 import type { NodeRED } from './api';
-import { formatNumber } from './shared';
+import { formatCount, formatNumber } from './shared';
 import { registerMonitor } from './monitor';
 
 export default function register(RED: NodeRED): void {
@@ -23,7 +23,7 @@ export default function register(RED: NodeRED): void {
     chart: (result, label, maxPoints) => [spikeChartMessage(result as SpikeResult, label, maxPoints)],
     summary: (result) => {
       const r = result as SpikeResult;
-      return `${r.total} spike${r.total === 1 ? '' : 's'}, ${formatNumber(r.meanRate)} Hz${r.truncated ? ' (cap reached)' : ''}`;
+      return `${formatCount(r.total, 'spike')}, ${formatNumber(r.meanRate)} Hz${r.truncated ? ' (cap reached)' : ''}`;
     },
   });
 }

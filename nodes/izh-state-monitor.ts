@@ -4,6 +4,7 @@ import { normalizeStateMonitor, type StateResult } from '../lib/engine/monitors'
 import { renderStateResult } from '../lib/render/svg';
 import type { NodeRED } from './api';
 import { registerMonitor } from './monitor';
+import { formatCount } from './shared';
 
 export default function register(RED: NodeRED): void {
   registerMonitor(RED, {
@@ -11,7 +12,7 @@ export default function register(RED: NodeRED): void {
     monitor: 'state',
     check: (config) => {
       const spec = normalizeStateMonitor(config);
-      return `${spec.variables.join(', ')} of ${spec.indices === null ? 'all' : spec.indices.length === 1 ? `#${spec.indices[0]}` : `${spec.indices.length} neurons`}`;
+      return `${spec.variables.join(', ')} of ${spec.indices === null ? 'all' : spec.indices.length === 1 ? `#${spec.indices[0]}` : formatCount(spec.indices.length, 'neuron')}`;
     },
     recorder: (run, id) => run.network.stateMonitors.get(id),
     chart: (result, label, maxPoints) => stateChartMessages(result as StateResult, label, maxPoints),
@@ -22,7 +23,7 @@ export default function register(RED: NodeRED): void {
     },
     summary: (result) => {
       const r = result as StateResult;
-      return `${r.t.length} samples${r.truncated ? ' (budget reached)' : ''}`;
+      return `${formatCount(r.t.length, 'sample')}${r.truncated ? ' (budget reached)' : ''}`;
     },
   });
 }

@@ -13,7 +13,7 @@ import type { Projection } from '../lib/engine/projection';
 import type { FlowNode } from '../lib/flow/compiler';
 import { SYNAPSE_DEFAULTS } from '../lib/flow/network-examples';
 import type { Node, NodeMessage, NodeRED, NodeStatus } from './api';
-import { commandOf, enrol, formatNumber, onInput, reportError, showWiring, type ActiveRun, type SimulationMember } from './shared';
+import { commandOf, enrol, formatCount, formatNumber, migrated, onInput, reportError, serveSchema, showWiring, type ActiveRun, type SimulationMember } from './shared';
 
 /** The fields a message may change: every field of the node. */
 export const SYNAPSE_FIELDS = Object.keys(SYNAPSE_DEFAULTS);
@@ -73,9 +73,11 @@ export interface SynapseNode extends Node {
 }
 
 export default function register(RED: NodeRED): void {
-  function IzhSynapseNode(this: SynapseNode, config: FlowNode) {
-    RED.nodes.createNode(this, config);
+  serveSchema(RED);
+  function IzhSynapseNode(this: SynapseNode, saved: FlowNode) {
+    RED.nodes.createNode(this, saved);
     const node = this;
+    const config = migrated(saved);
     const topic = config.name || 'synapse';
     let patch: Record<string, unknown> = {};
     let run: ActiveRun | null = null;
@@ -92,7 +94,7 @@ export default function register(RED: NodeRED): void {
       const projection = r.network.projections.get(node.id);
       if (!projection) return;
       const n = projection.synapses;
-      node.status({ fill: 'green', shape: 'dot', text: `${n.toLocaleString('en-US')} synapse${n === 1 ? '' : 's'}, ${memoryText(projection.bytes)}` });
+      node.status({ fill: 'green', shape: 'dot', text: `${formatCount(n, 'synapse')}, ${memoryText(projection.bytes)}` });
     };
 
     const member: SimulationMember = {

@@ -6,7 +6,7 @@
 import { normalizeWeightMonitor, type WeightResult } from '../lib/engine/monitors';
 import { weightHistogramChartMessage, weightMeanChartMessage } from '../lib/render/charts';
 import type { NodeRED } from './api';
-import { formatNumber } from './shared';
+import { formatCount, formatNumber } from './shared';
 import { registerMonitor } from './monitor';
 
 export default function register(RED: NodeRED): void {
@@ -17,7 +17,7 @@ export default function register(RED: NodeRED): void {
     check: (config) => {
       const spec = normalizeWeightMonitor(config);
       const range = spec.low !== null || spec.high !== null ? ` in ${spec.low === null ? 'auto' : formatNumber(spec.low)}..${spec.high === null ? 'auto' : formatNumber(spec.high)}` : '';
-      return `every ${formatNumber(spec.every)} ms, ${spec.bins} bins${range}`;
+      return `every ${formatNumber(spec.every)} ms, ${formatCount(spec.bins, 'bin')}${range}`;
     },
     recorder: (run, id) => run.network.weightMonitors.get(id),
     chart: (result, label, maxPoints) => {
@@ -29,7 +29,7 @@ export default function register(RED: NodeRED): void {
     summary: (result) => {
       const r = result as WeightResult;
       const mean = r.mean.at(-1);
-      return `${r.synapses.toLocaleString('en-US')} synapse${r.synapses === 1 ? '' : 's'}${mean === undefined ? '' : `, mean ${formatNumber(mean)}`}`;
+      return `${formatCount(r.synapses, 'synapse')}${mean === undefined ? '' : `, mean ${formatNumber(mean)}`}`;
     },
   });
 }

@@ -11,7 +11,7 @@ import type { RunEvent } from '../lib/engine/simulation';
 import { finishInSlices, type Incremental } from '../lib/engine/slices';
 import type { ChartMessage } from '../lib/render/charts';
 import type { Node, NodeMessage, NodeRED } from './api';
-import { enrol, reportError, showWiring, type ActiveRun, type SimulationMember } from './shared';
+import { enrol, migrated, reportError, serveSchema, showWiring, type ActiveRun, type SimulationMember } from './shared';
 
 /** What a monitor records: spikes, state traces, the population rate, synaptic weights. */
 export type MonitorResultKind = 'spike' | 'state' | 'rate' | 'weight';
@@ -45,9 +45,11 @@ export interface MonitorKind {
 }
 
 export function registerMonitor(RED: NodeRED, kind: MonitorKind): void {
-  function MonitorNodeConstructor(this: MonitorNode, config: FlowNode) {
-    RED.nodes.createNode(this, config);
+  serveSchema(RED);
+  function MonitorNodeConstructor(this: MonitorNode, saved: FlowNode) {
+    RED.nodes.createNode(this, saved);
     const node = this;
+    const config = migrated(saved);
     // a bad setting leaves the node red; the compiler refuses any run that includes it
     let output: MonitorOutput | null = null;
     try {

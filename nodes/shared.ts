@@ -6,6 +6,7 @@ import { clocksOf, strayWireWarning, flowGraph, labelOf, type FlowGraph, type Fl
 import type { Network } from '../lib/engine/network';
 import type { RunEvent, Simulation } from '../lib/engine/simulation';
 import { ConfigError } from '../lib/engine/validate';
+import { migrate, prepareConfig, processEnv, servedSchema, type EnvLookup } from '../lib/flow/schema';
 import type { Node, NodeMessage, NodeRED, NodeStatus } from './api';
 
 /** A clock's current run: its network and the simulation stepping it. */
@@ -140,11 +141,65 @@ export class ThrottledStatus {
   }
 }
 
-/** 12.5 -> "12.5", 100 -> "100", 0.333333 -> "0.33" */
+/**
+ * The one rounding of every number a status shows: 12.5 -> "12.5", 100 -> "100",
+ * 0.333333 -> "0.33", 49.875 -> "49.88", 12345.6 -> "12,346".
+ */
 export function formatNumber(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   const rounded = Math.abs(x) >= 100 ? Math.round(x) : Math.round(x * 100) / 100;
   return rounded.toLocaleString('en-US');
+}
+
+/** A count with thousands separators, and its noun: 1 spike, 544,000,000 spikes. */
+export function formatCount(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : plural}`;
+}
+
+/**
+ * How a node looks environment variables up (typed fields of type env): as Node-RED's own
+ * nodes do, its group's and flow's env first, then process.env.
+ */
+export function envOf(RED: NodeRED, node: Node | null): EnvLookup {
+  return (name) => (RED.util?.getSetting ? RED.util.getSetting(node, name) : processEnv(name));
+}
+
+/** A node's config as this release reads it: migrated from the version it was saved with. */
+export function migrated(config: FlowNode): FlowNode {
+  return migrate(config.type, config);
+}
+
+/**
+ * A node's config as the flow saved it. Node-RED hands a node its config with every property
+ * `${NAME}` already replaced by the variable; a typed field of type env holds the variable's
+ * name, which must stay a name (prepareConfig does the rest of the replacing, as the compiler does).
+ */
+export function savedConfig(RED: NodeRED, config: FlowNode): FlowNode {
+  return deployedGraph(RED, config.id).byId.get(config.id) ?? config;
+}
+
+/** A node's config migrated, with `patch` laid over it and its typed fields resolved (throws a ConfigError). */
+export function resolved(RED: NodeRED, node: Node, config: FlowNode, patch?: Record<string, unknown>): FlowNode {
+  return prepareConfig(config, envOf(RED, node), patch);
+}
+
+/** The env lookup of the deployed node with this config's id (process.env when there is none). */
+export function deployedEnv(RED: NodeRED): (config: FlowNode) => EnvLookup {
+  return (config) => envOf(RED, RED.nodes.getNode(config.id));
+}
+
+const serving = new WeakSet<object>();
+/**
+ * GET /izh/schema: the fields of every node type (lib/flow/schema.ts) for the edit dialogs
+ * (resources/izh-editor.js), registered once whichever node type loads first.
+ */
+export function serveSchema(RED: NodeRED): void {
+  if (serving.has(RED.httpAdmin)) return;
+  serving.add(RED.httpAdmin);
+  const schema = servedSchema();
+  RED.httpAdmin.get('/izh/schema', RED.auth.needsPermission('izh-schema.read'), (_req: unknown, res: { json(body: unknown): void }) => {
+    res.json(schema);
+  });
 }
 
 /** A command word from msg.payload (string) or msg.payload.command / msg.command. */

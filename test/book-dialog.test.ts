@@ -93,6 +93,8 @@ describe('the neuron dialog', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(base);
     await page.waitForFunction(() => (window as any).RED?.nodes?.node('blank2007'));
+    // the parameters and the form's scheme come from the runtime's schema
+    await page.waitForFunction(() => (window as any).IzhEditor?.loaded());
 
     await openDialog(page, 'blank2007');
     expect(await value(page, 'scheme')).toBe('euler');

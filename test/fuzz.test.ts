@@ -20,6 +20,7 @@ import { PRESETS } from '../lib/flow/presets';
 import { MAX_STEPS, MODES, normalizeClock } from '../lib/engine/simulation';
 import { EDGES, INTERPOLATIONS, normalizeSource, SOURCE_KINDS } from '../lib/engine/sources';
 import { ConfigError, oneOf, toBoolean } from '../lib/engine/validate';
+import { fieldNames, neuronParameterNames, prepareConfig, processEnv, typeFieldOf, TYPED_TYPES } from '../lib/flow/schema';
 import {
   callsOf, collect, ended, errorsOf, expectKnownGoodRun, finished, lastStatus, next, NODES, PATTERN_A, patternA, settle, tick, until, type Flow, type Overrides,
 } from './flow-helpers';
@@ -63,6 +64,18 @@ const BAD_EXPRESSIONS = ['import({x: 1})', 'createUnit("a")', 'cos.constructor("
   '{a: 1}', '"a" + "b"', 'evaluate("1")', 'parse("1")', 'simplify("t")', 'derivative("t^2", "t")', 'y + 1', '1 +', '((t', 'sqrt(-1 - t)', 'log(t - 50)', '-'.repeat(1998) + 't',
   '\\u0063os(t)', 'x = 3', 'f(x) = x', '1:3'];
 const expression = fc.oneof(fc.constantFrom(...VALID_EXPRESSIONS, ...BAD_EXPRESSIONS, ...MARKUP), fc.string({ maxLength: 30 }));
+
+/**
+ * Typed fields (a number or an environment variable): the type, and the variables a value of
+ * type env may name, set to good, bad and empty values or not set at all.
+ */
+const ENV_VALUES: Record<string, string> = { IZH_FUZZ_GOOD: '0.5', IZH_FUZZ_BIG: '150', IZH_FUZZ_NEG: '-1', IZH_FUZZ_TEXT: 'abc', IZH_FUZZ_HEX: '0x10', IZH_FUZZ_EMPTY: '' };
+for (const [name, value] of Object.entries(ENV_VALUES)) process.env[name] = value;
+const envName = fc.constantFrom(...Object.keys(ENV_VALUES), 'IZH_FUZZ_UNSET', '${IZH_FUZZ_GOOD}', ' IZH_FUZZ_GOOD ', '');
+const typeOf = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...TYPED_TYPES) }, { weight: 1, arbitrary: configJunk });
+/** A typed field: its value (a number or a variable name, or junk) and its type. */
+const typed = <T>(name: string, good: fc.Arbitrary<T>) =>
+  fc.record({ [name]: fc.oneof(configField(good), envName), [typeFieldOf(name)]: typeOf }, { requiredKeys: [] });
 
 /** Random expression text from tokens, valid and hostile ones. */
 const TOKENS = ['t', 'pi', 'e', '1', '2.5', '1e400', '+', '-', '*', '/', '^', '(', ')', '?', ':', '<', '>=', '==', 'and', 'or', 'not', '!', "'", 'sin(', 'max(',
@@ -153,6 +166,31 @@ describe('engine: validation gives a valid spec or a ConfigError, nothing else',
   const anyRaw = (keys: string[]) => fc.dictionary(fc.constantFrom(...keys), junk, { maxKeys: keys.length });
   const runs = { numRuns: 1500 };
 
+  it('typed fields: a number, an environment variable or junk gives a spec or a ConfigError naming the field (and the variable)', () => {
+    const clock = fc.tuple(typed('dt', fc.constantFrom(0.25, '0.5')), typed('duration', fc.constantFrom(100, '')), typed('speed', fc.constantFrom(1, '2')), fc.constantFrom('batch', 'realtime'))
+      .map(([a, b, c, mode]) => ({ type: 'izh-clock', ...a, ...b, ...c, mode }));
+    const source = fc.tuple(typed('amplitude', fc.constantFrom(14, '-3')), fc.constantFrom(...SOURCE_KINDS)).map(([a, kind]) => ({ type: 'izh-source', kind, onset: 10, width: 1, period: 5, slope: 1, frequency: 1, std: 1, table: '0 0', expression: 't', ...a }));
+    fc.assert(fc.property(fc.oneof(clock, source), (raw) => {
+      let config: Record<string, unknown>;
+      try {
+        config = prepareConfig(raw, processEnv);
+      } catch (e) {
+        expectConfigError(e);
+        const err = e as ConfigError;
+        expect(['dt', 'duration', 'speed', 'amplitude', 'dtType', 'durationType', 'speedType', 'amplitudeType']).toContain(err.field);
+        // an unreadable variable is named
+        if (!err.field.endsWith('Type') && raw[`${err.field}Type` as keyof typeof raw] === 'env' && !/must name/.test(err.reason)) expect(err.reason).toMatch(/^\(env .+?\) /);
+        return;
+      }
+      // what is left are numbers (or blanks) for the normalize functions to check
+      for (const name of ['dt', 'duration', 'speed', 'amplitude']) {
+        if (config[name] !== undefined && config[`${name}Type`] === 'env') expect(typeof config[name] === 'number' || config[name] === '').toBe(true);
+      }
+      const refusal = refusalOf(() => (raw.type === 'izh-clock' ? normalizeClock(config) : normalizeSource(config)));
+      if (refusal) expectConfigError(refusal);
+    }), runs);
+  });
+
   it('normalizeClock', () => {
     const good = fc.record({
       dt: field(fc.constantFrom(0.1, 0.25, 1, '0.5', 1000)),
@@ -162,7 +200,7 @@ describe('engine: validation gives a valid spec or a ConfigError, nothing else',
       interval: field(fc.constantFrom(10, 50, '100')),
       startOnDeploy: field(fc.constantFrom(true, false, 'true', 'false')),
     }, { requiredKeys: [] });
-    fc.assert(fc.property(fc.oneof(good, anyRaw(['dt', 'duration', 'mode', 'speed', 'interval', 'startOnDeploy'])), (raw) => {
+    fc.assert(fc.property(fc.oneof(good, anyRaw(fieldNames('izh-clock'))), (raw) => {
       let s;
       try {
         s = normalizeClock(raw);
@@ -182,7 +220,7 @@ describe('engine: validation gives a valid spec or a ConfigError, nothing else',
   });
 
   it('normalizeNeuron', () => {
-    const KEYS = ['size', 'scheme', 'form', 'a', 'b', 'c', 'd', 'v0', 'u0', 'k1', 'k2', 'k3', 'vpeak', 'recovery', 'C', 'k', 'vr', 'vt', 'peakU', 'resetU', 'uMax', 'vb', 'bSwitchV', 'bAbove'];
+    const KEYS = ['size', 'scheme', 'form', ...neuronParameterNames()];
     const good = fc.record({
       size: field(fc.constantFrom(1, 2, '10', MAX_POPULATION, MAX_POPULATION + 1)),
       scheme: field(fc.constantFrom(...SCHEMES)),
@@ -214,7 +252,7 @@ describe('engine: validation gives a valid spec or a ConfigError, nothing else',
   });
 
   it('normalizeSource', () => {
-    const KEYS = ['kind', 'amplitude', 'baseline', 'onset', 'offset', 'edges', 'times', 'start', 'period', 'count', 'width', 'slope', 'frequency', 'phase', 'mean', 'std', 'seed', 'table', 'interpolation', 'expression'];
+    const KEYS = fieldNames('izh-source');
     const good = fc.record({
       kind: field(fc.constantFrom(...SOURCE_KINDS)),
       amplitude: field(fc.constantFrom(14, -5, '3')), baseline: field(fc.constantFrom(0, 1)), onset: field(fc.constantFrom(10, 50)), offset: field(fc.constantFrom(20, 60)),
@@ -353,7 +391,11 @@ describe('nodes in Node-RED: random configurations', () => {
       startOnDeploy: configField(fc.constantFrom(false, 'false', true)),
       name: fc.constantFrom('clock'),
     }, { requiredKeys: ['name'] });
-    await fc.assert(fc.asyncProperty(config, (clock) => checkConfig({ clock }, 'clock', 'clock "clock"', normalizeClock)), runs);
+    // dt, duration and speed may be environment variables: the node resolves them, then validates
+    const withTypes = fc.tuple(config, typed('dt', fc.constantFrom(0.25, '0.5')), typed('duration', fc.constantFrom(100, '')), typed('speed', fc.constantFrom(1, 50)))
+      .map(([c, dt, duration, speed]) => ({ ...c, ...dt, ...duration, ...speed }));
+    const oracle = (node: FlowNode) => normalizeClock(prepareConfig(node, processEnv));
+    await fc.assert(fc.asyncProperty(fc.oneof(config, withTypes), (clock) => checkConfig({ clock }, 'clock', 'clock "clock"', oracle)), runs);
   });
 
   it('current source', async () => {
@@ -364,7 +406,10 @@ describe('nodes in Node-RED: random configurations', () => {
       slope: configField(fc.constantFrom(0.2)), frequency: configField(fc.constantFrom(10)), mean: configField(fc.constantFrom(5)), std: configField(fc.constantFrom(3)),
       seed: configField(fc.constantFrom(1, 99)), table: configField(fc.constantFrom('[[0,0],[50,20]]', '0 0\n100 20')), expression: configField(expression),
     }, { requiredKeys: [] });
-    await fc.assert(fc.asyncProperty(config, (source) => checkConfig({ source }, 'source', 'current source "step"', normalizeSource)), runs);
+    // the amplitude may be an environment variable: the node resolves it, then validates
+    const withType = fc.tuple(config, typed('amplitude', fc.constantFrom(14, 5))).map(([c, t]) => ({ ...c, ...t }));
+    const oracle = (node: FlowNode) => normalizeSource(prepareConfig(node, processEnv));
+    await fc.assert(fc.asyncProperty(fc.oneof(config, withType), (source) => checkConfig({ source }, 'source', 'current source "step"', oracle)), runs);
   });
 
   it('neuron', async () => {

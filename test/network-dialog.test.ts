@@ -64,6 +64,8 @@ beforeAll(async () => {
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(base);
   await page.waitForFunction(() => (window as any).RED?.nodes?.node('izh-spnet-excitatory'), null, { timeout: 30_000 });
+  // the dialogs' validators and fields come from the runtime's schema (resources/izh-editor.js)
+  await page.waitForFunction(() => (window as any).IzhEditor?.loaded(), null, { timeout: 30_000 });
 }, 120_000);
 
 afterAll(async () => {
@@ -226,7 +228,8 @@ describe('the network dialogs', () => {
   it('source: one random neuron per step; clock: the run seed', async () => {
     await openDialog('izh-spnet-thalamus', '#node-input-kind');
     expect(await value('kind')).toBe('random-neuron');
-    expect(await visible('#node-input-amplitude')).toBe(true);
+    // the amplitude is a typedInput: a number or an environment variable
+    expect(await visible('.izh-source-row-amplitude .red-ui-typedInput-container')).toBe(true);
     expect(await visible('#node-input-seed')).toBe(true);
     expect(await visible('#node-input-std')).toBe(false);
     expect(await page.locator('#izh-source-kind-hint').innerText()).toMatch(/one neuron of each target population/);

@@ -46,7 +46,7 @@ describe('the four network nodes load and say what they are', () => {
     await helper.unload();
     await helper.load(NODES, example(polychronizationFlow(100)));
     expect(lastStatus('izh-spnet-excitatory').text).toBe('out-degree 100, w 6, 1..20 ms, learning 2006');
-    expect(lastStatus('izh-spnet-cells').text).toBe('1000 × a i < 800 ? 0.0… b 0.2 c -65 d i < 800 ? 8 :…');
+    expect(lastStatus('izh-spnet-cells').text).toBe('1,000 × a i < 800 ? 0.0… b 0.2 c -65 d i < 800 ? 8 :…');
     expect(lastStatus('izh-spnet-thalamus').text).toBe('20 to a random neuron');
     await helper.unload();
     await helper.load(NODES, example(delayChainFlow()));
@@ -141,7 +141,7 @@ describe('a network runs', () => {
     const spikes = await runToEnd('izh-delay-chain-clock', 'izh-delay-chain-spikes-debug');
     expect(spikes.payload.times).toEqual([12.5, 19, 25.5, 32, 38.5]);
     expect(spikes.payload.indices).toEqual([0, 1, 2, 3, 4]);
-    expect(lastStatus('izh-delay-chain-kick')).toMatchObject({ fill: 'green', text: '1 spike, 16.67 Hz' });
+    expect(lastStatus('izh-delay-chain-kick')).toMatchObject({ fill: 'green', text: '1 spike, 16.6 Hz' });
   });
 
   it('shows the number of synapses and their memory once a run has drawn them', async () => {

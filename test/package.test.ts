@@ -159,6 +159,8 @@ describe('the tarball', () => {
     expect(packed).toContain('dist/lib/index.js');
     for (const bin of Object.values(PKG.bin)) expect(packed).toContain(bin.replace(/^\.\//, ''));
     expect(packed).toContain('dist/bin/runner.js');
+    // the script every edit dialog loads
+    expect(packed).toContain('resources/izh-editor.js');
     expect(packed.filter((f) => f.startsWith('examples/') && f.endsWith('.json')).length).toBeGreaterThanOrEqual(30);
     expect(packed).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json']));
     const readme = pictures(readFileSync(join(ROOT, 'README.md'), 'utf8'));
@@ -205,6 +207,19 @@ describe('installed with npm into a fresh user directory', () => {
       expect(html).toMatch(new RegExp(`registerType\\(\\s*['"]${type}['"]`));
       expect(html).toMatch(new RegExp(`data-help-name=['"]${type}['"]`));
     }
+    // the shared editor script, at the relative URL every .html names (the editor waits for it before the definitions)
+    const ours = html.split(/(?=<!-- --- \[red-module:\S+\] --- -->)/).filter((chunk) => chunk.startsWith(`<!-- --- [red-module:${PKG.name}/`)).join('');
+    const sources = [...ours.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]);
+    expect(sources.length).toBeGreaterThanOrEqual(TYPES.length);
+    expect(new Set(sources)).toEqual(new Set([`resources/${PKG.name}/izh-editor.js`]));
+    const script = await fetch(`${red.base}/${sources[0]}`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+    expect(await script.text()).toBe(readFileSync(join(installed, 'resources', 'izh-editor.js'), 'utf8'));
+    // and the schema it fetches
+    const schema = await red.json('/izh/schema');
+    expect(Object.keys(schema.schemas).sort()).toEqual(TYPES);
+    expect(schema.version).toBe(2);
   });
 
   it('offers the example flows under Import > Examples', async () => {

@@ -11,23 +11,25 @@
 import type { SpikingGroup } from './neuron';
 import { PURPOSE, StreamBank } from './rng';
 import { seedOf } from './sources';
-import { ConfigError, isBlank, oneOf, toNumber, toNumberList } from './validate';
+import { fieldOf, GENERATOR_KINDS, MAX_CHANNELS, readerOf } from '../flow/schema';
+import { ConfigError, toNumber, toNumberList } from './validate';
 
-export const GENERATOR_KINDS = ['poisson', 'times'] as const;
+/** The kinds, fields, defaults and bounds are the schema's (lib/flow/schema.ts). */
+export { GENERATOR_KINDS, MAX_CHANNELS };
 export type GeneratorKind = (typeof GENERATOR_KINDS)[number];
 
-/** Largest generator and most explicit spikes. */
-export const MAX_CHANNELS = 10_000_000;
-export const MAX_EXPLICIT_SPIKES = 1_000_000;
+/** Most explicit spikes (MAX_CHANNELS: the largest generator). */
+export const MAX_EXPLICIT_SPIKES = fieldOf('izh-spike-generator', 'times').maxLength!;
 
 export type GeneratorSpec =
   | { kind: 'poisson'; size: number; rate: number; seed: number | null }
   | { kind: 'times'; size: number; spikes: Array<[t: number, channel: number]> };
 
 export function normalizeGenerator(raw: Record<string, unknown>): GeneratorSpec {
-  const kind = oneOf('kind', raw.kind, GENERATOR_KINDS, 'poisson');
-  const size = isBlank(raw.size) ? 1 : toNumber('size', raw.size, { integer: true, min: 1, max: MAX_CHANNELS });
-  if (kind === 'poisson') return { kind, size, rate: toNumber('rate', raw.rate, { min: 0, max: 100_000 }), seed: seedOf(raw.seed) };
+  const read = readerOf('izh-spike-generator', raw);
+  const kind = read.choice<GeneratorKind>('kind');
+  const size = read.number('size');
+  if (kind === 'poisson') return { kind, size, rate: read.number('rate'), seed: seedOf(raw.seed) };
   const spikes = spikesOf(raw.times, size);
   return { kind, size, spikes };
 }

@@ -15,13 +15,26 @@
 import { Column, copyViews } from './column';
 import type { NeuronGroup, SpikingGroup } from './neuron';
 import { finishNow, type Incremental } from './slices';
-import { ConfigError, isBlank, oneOf, optionalNumber, toNumber, toNumberList } from './validate';
+import { DEFAULT_MAX_SPIKES, DEFAULT_MAX_VALUES, fieldOf, readerOf, STATE_VARIABLES } from '../flow/schema';
+import { ConfigError, oneOf, toNumberList } from './validate';
 
 /** Spike counts and rates per neuron are included in results up to this population size. */
 export const MAX_PER_NEURON_SUMMARY = 10_000;
 
-/** Default cap on the spikes one spike monitor stores: 4 million spikes, 48 MB. */
-export const DEFAULT_MAX_SPIKES = 4_000_000;
+/**
+ * Default cap on the spikes one spike monitor stores: 4 million spikes, 48 MB; default budget
+ * of a state monitor: 8 million values, 64 MB (the monitors' fields: lib/flow/schema.ts).
+ */
+export { DEFAULT_MAX_SPIKES, DEFAULT_MAX_VALUES, STATE_VARIABLES };
+
+/**
+ * The mean rate of `spikes` over `size` neurons and `steps` steps of dt ms, in Hz: the one rule
+ * of every rate a status or a result gives (a run of `steps` steps covers steps · dt ms).
+ */
+export function meanRateHz(spikes: number, size: number, steps: number, dt: number): number {
+  const seconds = (steps * dt) / 1000;
+  return seconds > 0 && size > 0 ? spikes / size / seconds : 0;
+}
 
 /** Steps a window of `window` ms covers at dt; 0 means no window (keep the whole run). */
 export function windowSteps(window: number | null | undefined, dt: number): number {
@@ -35,10 +48,6 @@ export interface SpikeMonitorSpec {
   maxSpikes: number;
 }
 
-/** A monitor's window in ms; blank gives null (the default for the clock's kind of run). */
-function windowOf(raw: unknown): number | null {
-  return isBlank(raw) ? null : toNumber('window', raw, { above: 0 });
-}
 
 /**
  * The absolute position before which a monitor with a window of `w` steps may drop samples at
@@ -52,9 +61,11 @@ function windowStart(times: Column, step: number, w: number, dt: number): number
 
 /** Validates a spike monitor's config: window (ms, blank for the default) and maxSpikes. */
 export function normalizeSpikeMonitor(raw: Record<string, unknown>): SpikeMonitorSpec {
+  const read = readerOf('izh-spike-monitor', raw);
   return {
-    window: windowOf(raw.window),
-    maxSpikes: optionalNumber('maxSpikes', raw.maxSpikes, DEFAULT_MAX_SPIKES, { integer: true, min: 1 }),
+    // blank: null, the default for the clock's kind of run
+    window: read.optional('window'),
+    maxSpikes: read.number('maxSpikes'),
   };
 }
 
@@ -173,6 +184,7 @@ export class SpikeMonitor {
   snapshot(): Incremental<SpikeResult> {
     const seconds = this.span / 1000;
     const size = this.group.size;
+    const steps = this.firstStep < 0 ? 0 : this.lastStep - this.firstStep + 1;
     const from = this.windowSteps > 0 ? this.times.firstAbove((this.lastStep - this.windowSteps) * this.dt) : this.times.start;
     const base = {
       population: this.populationName,
@@ -180,7 +192,7 @@ export class SpikeMonitor {
       t0: this.firstStep < 0 ? 0 : this.firstStep * this.dt,
       t1: this.lastStep < 0 ? 0 : this.lastStep * this.dt,
       total: this.total,
-      meanRate: seconds > 0 ? this.total / size / seconds : 0,
+      meanRate: meanRateHz(this.total, size, steps, this.dt),
       truncated: this.truncated,
       window: this.windowSteps > 0 ? this.windowSteps * this.dt : undefined,
       counts: size <= MAX_PER_NEURON_SUMMARY ? Array.from(this.counts) : undefined,
@@ -202,7 +214,6 @@ export class SpikeMonitor {
   }
 }
 
-export const STATE_VARIABLES = ['v', 'u', 'I'] as const;
 export type StateVariable = (typeof STATE_VARIABLES)[number];
 
 export interface StateMonitorSpec {
@@ -217,12 +228,9 @@ export interface StateMonitorSpec {
   window?: number | null;
 }
 
-/** Default recording budget: 8 million values, 64 MB. */
-export const DEFAULT_MAX_VALUES = 8_000_000;
-
 /** Validates a state monitor's config: variables "v,I", indices "0, 3" or "all", every k. */
 export function normalizeStateMonitor(raw: Record<string, unknown>): StateMonitorSpec {
-  const variablesRaw = raw.variables ?? 'v';
+  const variablesRaw = raw.variables ?? fieldOf('izh-state-monitor', 'variables').default;
   if (typeof variablesRaw !== 'string' && !Array.isArray(variablesRaw)) throw new ConfigError('variables', variablesRaw, 'must name at least one of v, u, I');
   const list = Array.isArray(variablesRaw) ? variablesRaw : variablesRaw.split(/[\s,;]+/).filter((s) => s !== '');
   if (list.length === 0) throw new ConfigError('variables', variablesRaw, 'must name at least one of v, u, I');
@@ -233,12 +241,13 @@ export function normalizeStateMonitor(raw: Record<string, unknown>): StateMonito
       ? null
       : [...new Set(toNumberList('indices', indicesRaw, { integer: true, min: 0 }))];
   if (indices !== null && indices.length === 0) throw new ConfigError('indices', indicesRaw, 'must list at least one neuron index, or say "all"');
+  const read = readerOf('izh-state-monitor', raw);
   return {
     variables,
     indices,
-    every: optionalNumber('every', raw.every, 1, { integer: true, min: 1 }),
-    maxValues: optionalNumber('maxValues', raw.maxValues, DEFAULT_MAX_VALUES, { integer: true, min: 1 }),
-    window: windowOf(raw.window),
+    every: read.number('every'),
+    maxValues: read.number('maxValues'),
+    window: read.optional('window'),
   };
 }
 
@@ -382,10 +391,11 @@ export interface RateMonitorSpec {
 }
 
 export function normalizeRateMonitor(raw: Record<string, unknown>): RateMonitorSpec {
+  const read = readerOf('izh-rate-monitor', raw);
   return {
-    bin: optionalNumber('bin', raw.bin, 1, { above: 0 }),
-    smoothing: isBlank(raw.smoothing) ? null : toNumber('smoothing', raw.smoothing, { above: 0 }),
-    window: windowOf(raw.window),
+    bin: read.number('bin'),
+    smoothing: read.optional('smoothing'),
+    window: read.optional('window'),
   };
 }
 
@@ -514,12 +524,13 @@ export interface WeightMonitorSpec {
 }
 
 export function normalizeWeightMonitor(raw: Record<string, unknown>): WeightMonitorSpec {
-  const low = isBlank(raw.low) ? null : toNumber('low', raw.low);
-  const high = isBlank(raw.high) ? null : toNumber('high', raw.high);
+  const read = readerOf('izh-weight-monitor', raw);
+  const low = read.optional('low');
+  const high = read.optional('high');
   if (low !== null && high !== null && !(high > low)) throw new ConfigError('high', raw.high, `must be greater than low (${low})`);
   return {
-    every: optionalNumber('every', raw.every, 100, { above: 0 }),
-    bins: optionalNumber('bins', raw.bins, 20, { integer: true, min: 1, max: 1000 }),
+    every: read.number('every'),
+    bins: read.number('bins'),
     low,
     high,
   };

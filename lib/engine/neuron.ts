@@ -31,20 +31,23 @@
  */
 import { compileFormula, type CompiledFormula } from './expression';
 import { PURPOSE, seedState, nextUint32, uniformOf } from './rng';
-import { ConfigError, isBlank, oneOf, optionalNumber, toNumber } from './validate';
+import { fieldOf, FORMS, MAX_POPULATION, readChoice, readerOf, RECOVERY_LAWS, ruleOf, schemaFor, SCHEMES } from '../flow/schema';
+import { ConfigError, isBlank, toNumber } from './validate';
 
-export const SCHEMES = ['izhikevich', 'izhikevich-net', 'euler', 'rk4'] as const;
+/**
+ * The forms, schemes, recovery laws and every parameter's default and bounds are the schema's
+ * (lib/flow/schema.ts); MAX_POPULATION is the largest population one node may hold (state
+ * costs BYTES_PER_NEURON each).
+ */
+export { FORMS, MAX_POPULATION, RECOVERY_LAWS, SCHEMES };
 export type Scheme = (typeof SCHEMES)[number];
-export const RECOVERY_LAWS = ['standard', 'accommodation'] as const;
 export type RecoveryLaw = (typeof RECOVERY_LAWS)[number];
-export const FORMS = ['2003', '2007'] as const;
 export type Form = (typeof FORMS)[number];
 
-/** The scheme each form was published with, used when `scheme` is blank or absent. */
-export const DEFAULT_SCHEME: Readonly<Record<Form, Scheme>> = { '2003': 'izhikevich', '2007': 'euler' };
+const NEURON_FORMS = schemaFor('izh-neuron').forms!;
 
-/** Largest population one node may hold (state costs BYTES_PER_NEURON each). */
-export const MAX_POPULATION = 10_000_000;
+/** The scheme each form was published with, used when `scheme` is blank or absent. */
+export const DEFAULT_SCHEME: Readonly<Record<Form, Scheme>> = { '2003': NEURON_FORMS['2003'].scheme as Scheme, '2007': NEURON_FORMS['2007'].scheme as Scheme };
 
 export interface Params2003 {
   form: '2003';
@@ -89,8 +92,8 @@ export const NEURON_VARIABLES = ['i', 'N', 'r', 'r2', 'r3', 'r4', 'r5', 'r6', 'r
 
 /** Numeric parameters of each form (the ones that may differ per neuron). */
 export const NUMERIC_PARAMETERS: Readonly<Record<Form, readonly string[]>> = {
-  '2003': ['a', 'b', 'c', 'd', 'v0', 'u0', 'k1', 'k2', 'k3', 'vpeak'],
-  '2007': ['C', 'k', 'vr', 'vt', 'vpeak', 'a', 'b', 'c', 'd', 'v0', 'u0', 'peakU', 'resetU', 'uMax', 'vb', 'bSwitchV', 'bAbove'],
+  '2003': NEURON_FORMS['2003'].params.filter((p) => p.kind === 'number').map((p) => p.name),
+  '2007': NEURON_FORMS['2007'].params.filter((p) => p.kind === 'number').map((p) => p.name),
 };
 
 /** A spec's parameter as people read it: its value, or its per-neuron expression. */
@@ -108,11 +111,12 @@ export type RawNeuronConfig = Record<string, unknown>;
  * scheme means the form's published one (DEFAULT_SCHEME).
  */
 export function normalizeNeuron(raw: RawNeuronConfig): NeuronSpec {
-  const size = optionalNumber('size', raw.size, 1, { integer: true, min: 1, max: MAX_POPULATION });
-  const form = oneOf('form', raw.form, FORMS, '2003');
-  const scheme = oneOf('scheme', raw.scheme, SCHEMES, DEFAULT_SCHEME[form]);
+  const node = readerOf('izh-neuron', raw);
+  const size = node.number('size');
+  const form = node.choice<Form>('form');
+  const scheme = node.choice<Scheme>('scheme', DEFAULT_SCHEME[form]);
   const perNeuron: Record<string, CompiledFormula> = {};
-  const read = new ParameterReader(raw, perNeuron);
+  const read = new ParameterReader(raw, perNeuron, form);
   const params = form === '2003' ? normalize2003(raw, read) : normalize2007(raw, read);
   if (scheme === 'izhikevich-net' && params.form === '2003' && params.recovery !== 'standard') {
     throw new ConfigError('scheme', scheme, 'is the half-step scheme of the published networks, for the standard recovery law; use izhikevich, euler or rk4 with the accommodation law');
@@ -122,9 +126,11 @@ export function normalizeNeuron(raw: RawNeuronConfig): NeuronSpec {
 
 /** Reads numeric parameters: a number, or a per-neuron expression (recorded in `perNeuron`, NaN returned). */
 class ParameterReader {
-  constructor(private readonly raw: RawNeuronConfig, private readonly perNeuron: Record<string, CompiledFormula>) {}
+  constructor(private readonly raw: RawNeuronConfig, private readonly perNeuron: Record<string, CompiledFormula>, private readonly form: Form) {}
 
-  number(field: string, rule: Parameters<typeof toNumber>[2] = {}): number {
+  /** A parameter that must be given (or one whose blank the caller handled), with the schema's bounds. */
+  number(field: string): number {
+    const rule = ruleOf(fieldOf('izh-neuron', field, {}, this.form));
     const value = this.raw[field];
     try {
       return toNumber(field, value, rule);
@@ -136,8 +142,19 @@ class ParameterReader {
     }
   }
 
-  optional(field: string, fallback: number, rule: Parameters<typeof toNumber>[2] = {}): number {
-    return isBlank(this.raw[field]) ? fallback : this.number(field, rule);
+  /** A parameter whose blank is the schema's default. */
+  optional(field: string): number {
+    const fallback = fieldOf('izh-neuron', field, {}, this.form).default;
+    return isBlank(this.raw[field]) ? (fallback as number) : this.number(field);
+  }
+
+  /** A parameter whose blank turns a rule off (vb, bSwitchV): null when blank. */
+  nullable(field: string): number | null {
+    return isBlank(this.raw[field]) ? null : this.number(field);
+  }
+
+  choice<T extends string>(field: string): T {
+    return readChoice<T>(fieldOf('izh-neuron', field, {}, this.form), this.raw[field]);
   }
 
   /** A per-neuron expression, when the text is one (it uses i, N or r...); null otherwise. */
@@ -154,17 +171,17 @@ function normalize2003(raw: RawNeuronConfig, read: ParameterReader): Params2003 
   const b = read.number('b');
   const c = read.number('c');
   const d = read.number('d');
-  const v0 = read.optional('v0', -65);
-  const vpeak = read.optional('vpeak', 30);
+  const v0 = read.optional('v0');
+  const vpeak = read.optional('vpeak');
   checkBelowPeak(c, vpeak, raw.c);
   return {
     form: '2003', a, b, c, d, v0,
     u0: isBlank(raw.u0) ? defaultU0(b, v0) : read.number('u0'),
-    k1: read.optional('k1', 0.04),
-    k2: read.optional('k2', 5),
-    k3: read.optional('k3', 140),
+    k1: read.optional('k1'),
+    k2: read.optional('k2'),
+    k3: read.optional('k3'),
     vpeak,
-    recovery: oneOf('recovery', raw.recovery, RECOVERY_LAWS, 'standard'),
+    recovery: read.choice<RecoveryLaw>('recovery'),
   };
 }
 
@@ -175,7 +192,7 @@ function normalize2007(raw: RawNeuronConfig, read: ParameterReader): Params2007 
   checkBelowPeak(c, vpeak, raw.c);
   return {
     form: '2007',
-    C: read.number('C', { above: 0 }),
+    C: read.number('C'),
     k: read.number('k'),
     vr,
     vt: read.number('vt'),
@@ -185,13 +202,13 @@ function normalize2007(raw: RawNeuronConfig, read: ParameterReader): Params2007 
     c,
     d: read.number('d'),
     v0: isBlank(raw.v0) ? vr : read.number('v0'),
-    u0: read.optional('u0', 0),
-    peakU: read.optional('peakU', 0),
-    resetU: read.optional('resetU', 0),
-    uMax: read.optional('uMax', Infinity),
-    vb: isBlank(raw.vb) ? null : read.number('vb'),
-    bSwitchV: isBlank(raw.bSwitchV) ? null : read.number('bSwitchV'),
-    bAbove: read.optional('bAbove', 0),
+    u0: read.optional('u0'),
+    peakU: read.optional('peakU'),
+    resetU: read.optional('resetU'),
+    uMax: read.optional('uMax'),
+    vb: read.nullable('vb'),
+    bSwitchV: read.nullable('bSwitchV'),
+    bAbove: read.optional('bAbove'),
   };
 }
 

@@ -7,9 +7,10 @@
  * Time and scheduling go through a Timers object, so tests can drive them with fake timers.
  */
 import type { Network } from './network';
-import { ConfigError, oneOf, optionalNumber, toBoolean, toNumber } from './validate';
+import { DEFAULT_INTERVAL, MODES, readerOf } from '../flow/schema';
+import { ConfigError, toNumber } from './validate';
 
-export const MODES = ['batch', 'realtime'] as const;
+export { DEFAULT_INTERVAL, MODES };
 export type Mode = (typeof MODES)[number];
 
 /** The longest run, in steps, a clock accepts (about 12 days of simulated time at dt = 1 ms). */
@@ -38,13 +39,16 @@ export interface ClockSettings {
   seed: number;
 }
 
-/** Wall ms between real-time chunks by default: 25 updates a second for live charts. */
-export const DEFAULT_INTERVAL = 40;
-
+/**
+ * Validates a clock's config (its fields, defaults and bounds: lib/flow/schema.ts; typed fields
+ * already resolved, see prepareConfig). Wall ms between real-time chunks by default:
+ * DEFAULT_INTERVAL, 25 updates a second for live charts.
+ */
 export function normalizeClock(raw: Record<string, unknown>): ClockSettings {
-  const dt = toNumber('dt', raw.dt, { above: 0, max: 1000 });
-  const mode = oneOf('mode', raw.mode, MODES, 'batch');
-  const duration = optionalNumber('duration', raw.duration, Infinity, { above: 0 });
+  const read = readerOf('izh-clock', raw);
+  const dt = read.number('dt');
+  const mode = read.choice<Mode>('mode');
+  const duration = read.number('duration');
   if (duration === Infinity && mode === 'batch') throw new ConfigError('duration', raw.duration, 'must be set for a batch run (only real-time runs may go on until stopped)');
   if (dt > duration) throw new ConfigError('dt', raw.dt, `must not be larger than the duration (${duration} ms)`);
   // a run computes t = 0, dt, ..., duration: one step more than duration / dt
@@ -57,10 +61,10 @@ export function normalizeClock(raw: Record<string, unknown>): ClockSettings {
     dt,
     duration,
     mode,
-    speed: optionalNumber('speed', raw.speed, 1, { above: 0, max: 10000 }),
-    interval: optionalNumber('interval', raw.interval, DEFAULT_INTERVAL, { min: 10, max: 10000 }),
-    startOnDeploy: toBoolean('startOnDeploy', raw.startOnDeploy, false),
-    seed: optionalNumber('seed', raw.seed, 1, { integer: true, min: 0, max: 4294967295 }),
+    speed: read.number('speed'),
+    interval: read.number('interval'),
+    startOnDeploy: read.boolean('startOnDeploy'),
+    seed: read.number('seed'),
   };
 }
 

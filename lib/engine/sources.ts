@@ -8,21 +8,21 @@
  */
 import { compileExpression, type CompiledExpression } from './expression';
 import { addGaussians, PURPOSE, Stream, StreamBank, streamKey } from './rng';
-import { ConfigError, isBlank, oneOf, optionalNumber, toNumber, toNumberList } from './validate';
+import { EDGES, fieldOf, INTERPOLATIONS, MAX_SEED, readerOf, ruleOf, SOURCE_KINDS } from '../flow/schema';
+import { ConfigError, isBlank, toNumber, toNumberList } from './validate';
 
 /**
  * `noise` gives every target neuron its own Gaussian value each step; `random-neuron` gives one
  * neuron of each target population, chosen at random each step, the amplitude (the thalamic
- * input of Izhikevich's 2006 network). Both draw from the streams of lib/engine/rng.ts.
+ * input of Izhikevich's 2006 network). Both draw from the streams of lib/engine/rng.ts. The
+ * kinds, their fields, defaults and bounds are the schema's (lib/flow/schema.ts).
  */
-export const SOURCE_KINDS = ['constant', 'step', 'pulses', 'ramp', 'sine', 'noise', 'random-neuron', 'table', 'expression'] as const;
+export { SOURCE_KINDS, EDGES, INTERPOLATIONS };
 export type SourceKind = (typeof SOURCE_KINDS)[number];
-export const EDGES = ['open', 'closed'] as const;
 export type Edges = (typeof EDGES)[number];
-export const INTERPOLATIONS = ['linear', 'hold'] as const;
 
 /** At most this many explicit pulse times or table rows in one source. */
-export const MAX_LIST_LENGTH = 100_000;
+export const MAX_LIST_LENGTH = fieldOf('izh-source', 'times').maxLength!;
 
 export type SourceSpec =
   | { kind: 'constant'; amplitude: number }
@@ -56,58 +56,63 @@ export interface SourceRandom {
 }
 
 
-/** Validates a source description from a node config or a message and fills in defaults. */
+/**
+ * Validates a source description from a node config or a message and fills in defaults (a
+ * typed amplitude given as an environment variable is resolved before, see prepareConfig).
+ */
 export function normalizeSource(raw: Record<string, unknown>): SourceSpec {
-  const kind = oneOf('kind', raw.kind, SOURCE_KINDS, 'constant');
-  const baseline = () => optionalNumber('baseline', raw.baseline, 0);
-  const edges = () => oneOf('edges', raw.edges, EDGES, 'open');
+  const read = readerOf('izh-source', raw);
+  const kind = read.choice<SourceKind>('kind');
+  const baseline = () => read.number('baseline');
+  const edges = () => read.choice<Edges>('edges');
+  const amplitude = () => read.number('amplitude');
   const window = () => {
-    const onset = optionalNumber('onset', raw.onset, -Infinity);
-    const offset = optionalNumber('offset', raw.offset, Infinity);
+    const onset = read.number('onset');
+    const offset = read.number('offset');
     if (!(offset > onset)) throw new ConfigError('offset', raw.offset, `must be later than the onset (${onset} ms)`);
     return { onset, offset, edges: edges() };
   };
   switch (kind) {
     case 'constant':
-      return { kind, amplitude: toNumber('amplitude', raw.amplitude) };
+      return { kind, amplitude: amplitude() };
     case 'step':
-      return { kind, amplitude: toNumber('amplitude', raw.amplitude), baseline: baseline(), ...window() };
+      return { kind, amplitude: amplitude(), baseline: baseline(), ...window() };
     case 'pulses': {
-      const width = toNumber('width', raw.width, { above: 0 });
+      const width = read.number('width');
       const onsets = isBlank(raw.times) ? [] : toNumberList('times', raw.times);
       if (onsets.length > MAX_LIST_LENGTH) throw new ConfigError('times', `${onsets.length} times`, `may hold at most ${MAX_LIST_LENGTH} pulse times`);
       let start = 0, period = 0, count = 0;
       if (onsets.length === 0) {
-        start = optionalNumber('start', raw.start, 0);
-        period = toNumber('period', raw.period, { above: 0 });
+        start = read.number('start');
+        // required without explicit times
+        period = toNumber('period', raw.period, ruleOf(read.field('period')));
         if (width > period) throw new ConfigError('width', raw.width, `must not exceed the period (${period} ms)`);
-        count = optionalNumber('count', raw.count, Infinity, { min: 1 });
-        if (Number.isFinite(count) && !Number.isInteger(count)) throw new ConfigError('count', raw.count, 'must be a whole number');
+        count = read.number('count');
       }
-      return { kind, amplitude: toNumber('amplitude', raw.amplitude), baseline: baseline(), onsets: onsets.sort((x, y) => x - y), start, period, count, width, edges: edges() };
+      return { kind, amplitude: amplitude(), baseline: baseline(), onsets: onsets.sort((x, y) => x - y), start, period, count, width, edges: edges() };
     }
     case 'ramp':
-      return { kind, slope: toNumber('slope', raw.slope), baseline: baseline(), ...window() };
+      return { kind, slope: read.number('slope'), baseline: baseline(), ...window() };
     case 'sine':
       return {
         kind,
-        amplitude: toNumber('amplitude', raw.amplitude),
-        frequency: toNumber('frequency', raw.frequency, { min: 0 }),
-        phase: optionalNumber('phase', raw.phase, 0),
+        amplitude: amplitude(),
+        frequency: read.number('frequency'),
+        phase: read.number('phase'),
         baseline: baseline(),
         ...window(),
       };
     case 'noise':
       return {
         kind,
-        mean: optionalNumber('mean', raw.mean, 0),
-        std: toNumber('std', raw.std, { min: 0 }),
+        mean: read.number('mean'),
+        std: read.number('std'),
         seed: seedOf(raw.seed),
       };
     case 'random-neuron':
-      return { kind, amplitude: toNumber('amplitude', raw.amplitude), seed: seedOf(raw.seed) };
+      return { kind, amplitude: amplitude(), seed: seedOf(raw.seed) };
     case 'table':
-      return { kind, points: toTable(raw.table), interpolation: oneOf('interpolation', raw.interpolation, INTERPOLATIONS, 'linear') };
+      return { kind, points: toTable(raw.table), interpolation: read.choice('interpolation') };
     case 'expression':
       compileExpression(raw.expression); // validate now, compile per runtime source
       return { kind, expression: String(raw.expression).trim() };
@@ -116,7 +121,7 @@ export function normalizeSource(raw: Record<string, unknown>): SourceSpec {
 
 /** A node's seed: a whole number from 0 to 2^32 - 1, or null when blank (the node's id keys its streams). */
 export function seedOf(raw: unknown, field = 'seed'): number | null {
-  return isBlank(raw) ? null : toNumber(field, raw, { integer: true, min: 0, max: 4294967295 });
+  return isBlank(raw) ? null : toNumber(field, raw, { integer: true, min: 0, max: MAX_SEED });
 }
 
 /**

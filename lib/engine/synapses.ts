@@ -22,23 +22,22 @@
 import { compileFormula, type CompiledFormula } from './expression';
 import { PURPOSE, Stream } from './rng';
 import { seedOf } from './sources';
-import { ConfigError, isBlank, oneOf, optionalNumber, toBoolean, toNumber } from './validate';
+import { CONNECTION_RULES, DELAY_KINDS, fieldOf, MAX_SYNAPSES, PLASTICITY_RULES, readerOf, SYNAPSE_KINDS, WEIGHT_KINDS } from '../flow/schema';
+import { ConfigError, isBlank, toNumber } from './validate';
 
-export const CONNECTION_RULES = ['all-to-all', 'one-to-one', 'probability', 'out-degree', 'in-degree', 'list'] as const;
+/** The rules, kinds and every field's default and bounds are the schema's (lib/flow/schema.ts). */
+export { CONNECTION_RULES, DELAY_KINDS, MAX_SYNAPSES, PLASTICITY_RULES, SYNAPSE_KINDS, WEIGHT_KINDS };
 export type ConnectionRule = (typeof CONNECTION_RULES)[number];
-export const WEIGHT_KINDS = ['constant', 'expression', 'uniform', 'normal'] as const;
-export const DELAY_KINDS = ['constant', 'uniform', 'split'] as const;
-export const SYNAPSE_KINDS = ['delta', 'exponential'] as const;
 export type SynapseKind = (typeof SYNAPSE_KINDS)[number];
-export const PLASTICITY_RULES = ['none', 'izhikevich2006', 'stdp'] as const;
 export type PlasticityRule = (typeof PLASTICITY_RULES)[number];
+type WeightKind = (typeof WEIGHT_KINDS)[number];
+type DelayKind = (typeof DELAY_KINDS)[number];
 
 /** Variables of a per-synapse weight expression: pre and post indices, sizes, draws. */
 export const WEIGHT_VARIABLES = ['i', 'j', 'Npre', 'Npost', 'r', 'r2', 'r3', 'r4'] as const;
 
-/** At most this many connections in an explicit list, and this many synapses in one node. */
-export const MAX_LIST_CONNECTIONS = 1_000_000;
-export const MAX_SYNAPSES = 200_000_000;
+/** At most this many connections in an explicit list (MAX_SYNAPSES: at most this many synapses in one node). */
+export const MAX_LIST_CONNECTIONS = fieldOf('izh-synapse', 'connections').maxLength!;
 /** Longest delay, in steps (delays are stored as 16-bit integers). */
 export const MAX_DELAY_STEPS = 65_535;
 
@@ -117,22 +116,23 @@ export interface SynapseSpec {
  * joins; checkSynapse() does the rest once their sizes are known).
  */
 export function normalizeSynapse(raw: Record<string, unknown>): SynapseSpec {
-  const rule = oneOf('rule', raw.rule, CONNECTION_RULES, 'all-to-all');
-  const kind = oneOf('kind', raw.kind, SYNAPSE_KINDS, 'delta');
+  const read = readerOf('izh-synapse', raw);
+  const rule = read.choice<ConnectionRule>('rule');
+  const kind = read.choice<SynapseKind>('kind');
   const spec: SynapseSpec = {
     preRange: rangeOf('preNeurons', raw.preNeurons),
     postRange: rangeOf('postNeurons', raw.postNeurons),
     rule,
-    probability: rule === 'probability' ? toNumber('probability', raw.probability, { min: 0, max: 1 }) : 0,
-    degree: rule === 'out-degree' || rule === 'in-degree' ? toNumber('degree', raw.degree, { integer: true, min: 0, max: MAX_SYNAPSES }) : 0,
-    autapses: toBoolean('autapses', raw.autapses, false),
-    duplicates: toBoolean('duplicates', raw.duplicates, false),
+    probability: rule === 'probability' ? read.number('probability') : 0,
+    degree: rule === 'out-degree' || rule === 'in-degree' ? read.number('degree') : 0,
+    autapses: read.boolean('autapses'),
+    duplicates: read.boolean('duplicates'),
     connections: rule === 'list' ? toConnections(raw.connections) : [],
     // a list whose every connection gives its own weight or delay may leave the node's blank
     weight: rule === 'list' && isBlank(raw.weight) && (isBlank(raw.weightKind) || raw.weightKind === 'constant') ? { kind: 'constant', value: NaN } : weightOf(raw),
     delay: rule === 'list' && isBlank(raw.delay) && (isBlank(raw.delayKind) || raw.delayKind === 'constant') ? { kind: 'constant', ms: NaN } : delayOf(raw),
     kind,
-    tau: kind === 'exponential' ? toNumber('tau', raw.tau, { above: 0 }) : 0,
+    tau: kind === 'exponential' ? read.number('tau') : 0,
     plasticity: plasticityOf(raw),
     seed: seedOf(raw.seed),
   };
@@ -168,69 +168,70 @@ function lowestWeight(w: WeightSpec): number {
 }
 
 function weightOf(raw: Record<string, unknown>): WeightSpec {
-  const kind = oneOf('weightKind', raw.weightKind, WEIGHT_KINDS, 'constant');
+  const read = readerOf('izh-synapse', raw);
+  const kind = read.choice<WeightKind>('weightKind');
   switch (kind) {
     case 'constant':
-      return { kind, value: toNumber('weight', raw.weight) };
+      return { kind, value: read.number('weight') };
     case 'expression':
       return { kind, formula: compileFormula(raw.weight, 'weight', WEIGHT_VARIABLES) };
-    case 'uniform': {
-      const low = toNumber('weightLow', raw.weightLow);
-      const high = toNumber('weightHigh', raw.weightHigh);
-      if (!(high > low)) throw new ConfigError('weightHigh', raw.weightHigh, `must be greater than weightLow (${low})`);
-      return { kind, low, high };
-    }
+    case 'uniform':
     case 'normal': {
-      const low = optionalNumber('weightLow', raw.weightLow, -Infinity);
-      const high = optionalNumber('weightHigh', raw.weightHigh, Infinity);
+      // uniform: both bounds required; normal: blank bounds clip nothing (-Infinity, Infinity)
+      const low = read.number('weightLow');
+      const high = read.number('weightHigh');
       if (!(high > low)) throw new ConfigError('weightHigh', raw.weightHigh, `must be greater than weightLow (${low})`);
-      return { kind, mean: toNumber('weightMean', raw.weightMean), sd: toNumber('weightSd', raw.weightSd, { min: 0 }), low, high };
+      if (kind === 'uniform') return { kind, low, high };
+      return { kind, mean: read.number('weightMean'), sd: read.number('weightSd'), low, high };
     }
   }
 }
 
 function delayOf(raw: Record<string, unknown>): DelaySpec {
-  const kind = oneOf('delayKind', raw.delayKind, DELAY_KINDS, 'constant');
+  const read = readerOf('izh-synapse', raw);
+  const kind = read.choice<DelayKind>('delayKind');
   switch (kind) {
     case 'constant':
-      return { kind, ms: toNumber('delay', raw.delay, { above: 0 }) };
+      return { kind, ms: read.number('delay') };
     case 'uniform': {
-      const min = toNumber('delayMin', raw.delayMin, { above: 0 });
-      const max = toNumber('delayMax', raw.delayMax, { above: 0 });
+      const min = read.number('delayMin');
+      const max = read.number('delayMax');
       if (max < min) throw new ConfigError('delayMax', raw.delayMax, `must not be below delayMin (${min} ms)`);
       return { kind, min, max };
     }
     case 'split':
-      return { kind, max: toNumber('delayMax', raw.delayMax, { integer: true, min: 1 }) };
+      return { kind, max: read.number('delayMax') };
   }
 }
 
 function plasticityOf(raw: Record<string, unknown>): PlasticitySpec {
-  const rule = oneOf('plasticity', raw.plasticity, PLASTICITY_RULES, 'none');
+  const read = readerOf('izh-synapse', raw);
+  const rule = read.choice<PlasticityRule>('plasticity');
   if (rule === 'none') return { rule };
-  const wMin = optionalNumber('wMin', raw.wMin, 0);
-  const wMax = optionalNumber('wMax', raw.wMax, 10);
+  // wMin's bound is checked below, with the reason
+  const wMin = read.number('wMin', {});
+  const wMax = read.number('wMax');
   if (!(wMax > wMin)) throw new ConfigError('wMax', raw.wMax, `must be greater than wMin (${wMin})`);
   if (wMin < 0) throw new ConfigError('wMin', raw.wMin, 'must be at least 0 (plastic synapses are excitatory)');
   if (rule === 'izhikevich2006') {
     return {
       rule,
-      aPlus: optionalNumber('aPlus', raw.aPlus, 0.1),
-      aMinus: optionalNumber('aMinus', raw.aMinus, 0.12),
-      traceDecay: optionalNumber('traceDecay', raw.traceDecay, 0.95, { above: 0, max: 1 }),
-      period: optionalNumber('period', raw.period, 1000, { above: 0 }),
-      bias: optionalNumber('bias', raw.bias, 0.01),
-      derivativeDecay: optionalNumber('derivativeDecay', raw.derivativeDecay, 0.9, { min: 0, max: 1 }),
+      aPlus: read.number('aPlus'),
+      aMinus: read.number('aMinus'),
+      traceDecay: read.number('traceDecay'),
+      period: read.number('period'),
+      bias: read.number('bias'),
+      derivativeDecay: read.number('derivativeDecay'),
       wMin,
       wMax,
     };
   }
   return {
     rule,
-    tauPlus: optionalNumber('tauPlus', raw.tauPlus, 20, { above: 0 }),
-    tauMinus: optionalNumber('tauMinus', raw.tauMinus, 20, { above: 0 }),
-    aPlus: optionalNumber('aPlus', raw.aPlus, 0.1),
-    aMinus: optionalNumber('aMinus', raw.aMinus, -0.12),
+    tauPlus: read.number('tauPlus'),
+    tauMinus: read.number('tauMinus'),
+    aPlus: read.number('aPlus'),
+    aMinus: read.number('aMinus'),
     wMin,
     wMax,
   };

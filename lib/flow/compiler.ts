@@ -25,6 +25,7 @@ import { normalizeClock, type ClockSettings } from '../engine/simulation';
 import { normalizeSource, seedOf } from '../engine/sources';
 import { checkSynapse, normalizeSynapse, sidesOf } from '../engine/synapses';
 import { ConfigError, oneOf } from '../engine/validate';
+import { migrate, prepareConfig, processEnv, SPIKE_EVENTS, type EnvLookup } from './schema';
 
 export const NODE_TYPES = {
   clock: 'izh-clock',
@@ -224,8 +225,9 @@ function withNode<T>(node: FlowNode, make: () => T): T {
 
 /** Validates a neuron node's config, with live changes from messages laid over it, into a population spec. */
 export function neuronSpecOf(node: FlowNode, patch: Record<string, unknown> = {}): NeuronSpec {
-  const params = isRecord(node.params) ? node.params : {};
-  return withNode(node, () => normalizeNeuron({ ...params, form: node.form ?? params.form, size: node.size, scheme: node.scheme, ...patch }));
+  const config = migrate(node.type, node);
+  const params = isRecord(config.params) ? config.params : {};
+  return withNode(node, () => normalizeNeuron({ ...params, form: config.form ?? params.form, size: config.size, scheme: config.scheme, ...patch }));
 }
 
 export function isRecord(x: unknown): x is Record<string, unknown> {
@@ -235,6 +237,8 @@ export function isRecord(x: unknown): x is Record<string, unknown> {
 export interface CompileOptions {
   /** memory the network may use (MB); a run that would need more is refused before it starts */
   memoryBudgetMB?: number;
+  /** how a node looks environment variables up (typed fields of type env); default process.env */
+  env?: (node: FlowNode) => EnvLookup;
 }
 
 /**
@@ -255,19 +259,22 @@ export function compileNetwork(flow: readonly FlowNode[] | FlowGraph, clockId: s
   const otherClock = [...members.values()].find((n) => n.type === NODE_TYPES.clock && n.id !== clockId);
   if (otherClock) throw new ConfigError('wires', labelOf(otherClock), 'connect this clock\'s network to another clock; a network has exactly one clock', labelOf(clockNode));
 
-  const settings = withNode(clockNode, () => normalizeClock({ ...clockNode, ...patches(clockId) }));
+  // each node's config as this release reads it: migrated, changed by messages, typed fields resolved
+  const envOf = options.env ?? (() => processEnv);
+  const configOf = (n: FlowNode): FlowNode => withNode(n, () => prepareConfig(n, envOf(n), patches(n.id)));
+  const settings = withNode(clockNode, () => normalizeClock(configOf(clockNode)));
   const of = (type: string) => [...members.values()].filter((n) => n.type === type);
   const neurons = of(NODE_TYPES.neuron);
   const generators = of(NODE_TYPES.generator);
   // every node's streams: from its own seed when it has one, else from its id (lib/engine/rng.ts)
-  const keyOf = (n: FlowNode) => withNode(n, () => streamKey(n.id, seedOf(n.seed)));
+  const keyOf = (n: FlowNode) => withNode(n, () => streamKey(n.id, seedOf(migrate(n.type, n).seed)));
   const description: NetworkDescription = {
     dt: settings.dt,
     seed: settings.seed,
-    populations: neurons.map((n) => ({ id: n.id, name: n.name || n.id, spec: neuronSpecOf(n, patches(n.id)), key: keyOf(n) })),
-    generators: generators.map((n) => ({ id: n.id, name: n.name || n.id, spec: withNode(n, () => normalizeGenerator({ ...n, ...patches(n.id) })), key: keyOf(n) })),
+    populations: neurons.map((n) => ({ id: n.id, name: n.name || n.id, spec: neuronSpecOf(withNode(n, () => prepareConfig(n, envOf(n))), patches(n.id)), key: keyOf(n) })),
+    generators: generators.map((n) => ({ id: n.id, name: n.name || n.id, spec: withNode(n, () => normalizeGenerator(configOf(n))), key: keyOf(n) })),
     sources: of(NODE_TYPES.source).map((n) => {
-      const spec = withNode(n, () => normalizeSource({ ...n, ...patches(n.id) }));
+      const spec = withNode(n, () => normalizeSource(configOf(n)));
       return { id: n.id, name: n.name || n.id, spec, targets: graph.out.get(n.id)!, key: keyOf(n) };
     }),
     projections: [],
@@ -287,7 +294,7 @@ export function compileNetwork(flow: readonly FlowNode[] | FlowGraph, clockId: s
     const pre = oneInput(n, [NODE_TYPES.neuron, NODE_TYPES.generator], 'neuron or spike generator (its presynaptic side)');
     const posts = graph.out.get(n.id)!.filter((id) => graph.byId.get(id)!.type === NODE_TYPES.neuron);
     if (posts.length !== 1) throw new ConfigError('wires', posts.length, 'must lead to exactly one neuron (its target); use one synapse node per target', labelOf(n));
-    const spec = withNode(n, () => normalizeSynapse({ ...n, ...patches(n.id) }));
+    const spec = withNode(n, () => normalizeSynapse(configOf(n)));
     withNode(n, () => checkSynapse(spec, sidesOf(spec, sizeOf(pre), sizeOf(posts[0]), pre === posts[0], settings.dt)));
     description.projections!.push({ id: n.id, name: n.name || n.id, pre, post: posts[0], spec, key: keyOf(n) });
   }
@@ -303,30 +310,30 @@ export function compileNetwork(flow: readonly FlowNode[] | FlowGraph, clockId: s
   const windowOf = (window: number | null) => window ?? (settings.duration === Infinity ? DEFAULT_LIVE_WINDOW_MS : null);
   const monitorTypes = [NODE_TYPES.spikeMonitor, NODE_TYPES.stateMonitor, NODE_TYPES.rateMonitor, NODE_TYPES.weightMonitor];
   // display settings (live, format, chartPoints, svg) are part of a valid network too
-  for (const m of monitorTypes.flatMap(of)) withNode(m, () => normalizeMonitorOutput(m));
+  for (const m of monitorTypes.flatMap(of)) withNode(m, () => normalizeMonitorOutput(configOf(m)));
   for (const m of of(NODE_TYPES.spikeMonitor)) {
-    const spec = withNode(m, () => normalizeSpikeMonitor({ ...m, ...patches(m.id) }));
+    const spec = withNode(m, () => normalizeSpikeMonitor(configOf(m)));
     description.spikeMonitors.push({ id: m.id, name: m.name || m.id, population: populationOf(m), spec: { ...spec, window: windowOf(spec.window) } });
   }
   for (const n of neurons) {
-    const events = withNode(n, () => oneOf('spikeEvents', n.spikeEvents, SPIKE_EVENTS, 'off'));
+    const events = withNode(n, () => oneOf('spikeEvents', migrate(n.type, n).spikeEvents, SPIKE_EVENTS, 'off'));
     if (events !== 'off') description.spikeMonitors.push({ id: eventMonitorId(n.id), name: n.name || n.id, population: n.id, retain: false });
   }
   for (const m of of(NODE_TYPES.stateMonitor)) {
     const population = populationOf(m);
-    const spec = withNode(m, () => normalizeStateMonitor({ ...m, ...patches(m.id) }));
+    const spec = withNode(m, () => normalizeStateMonitor(configOf(m)));
     const size = sizeOf(population);
     const outside = spec.indices?.find((i) => i >= size);
     if (outside !== undefined) throw new ConfigError('indices', outside, `must be below the size of the neuron it records (${size})`, labelOf(m));
     description.stateMonitors.push({ id: m.id, name: m.name || m.id, population, spec: { ...spec, window: windowOf(spec.window ?? null) } });
   }
   for (const m of of(NODE_TYPES.rateMonitor)) {
-    const spec = withNode(m, () => normalizeRateMonitor({ ...m, ...patches(m.id) }));
+    const spec = withNode(m, () => normalizeRateMonitor(configOf(m)));
     withNode(m, () => binSteps(spec.bin, settings.dt));
     description.rateMonitors!.push({ id: m.id, name: m.name || m.id, population: populationOf(m), spec: { ...spec, window: windowOf(spec.window) } });
   }
   for (const m of of(NODE_TYPES.weightMonitor)) {
-    const spec = withNode(m, () => normalizeWeightMonitor({ ...m, ...patches(m.id) }));
+    const spec = withNode(m, () => normalizeWeightMonitor(configOf(m)));
     withNode(m, () => binSteps(spec.every, settings.dt, 'every'));
     description.weightMonitors!.push({ id: m.id, name: m.name || m.id, projection: populationOf(m), spec });
   }
@@ -339,7 +346,7 @@ export function compileNetwork(flow: readonly FlowNode[] | FlowGraph, clockId: s
 }
 
 /** How a neuron reports its spikes on its second output: not at all, one message per spike, or one per chunk. */
-export const SPIKE_EVENTS = ['off', 'each', 'chunk'] as const;
+export { SPIKE_EVENTS };
 export type SpikeEvents = (typeof SPIKE_EVENTS)[number];
 
 const EVENT_MONITOR_SUFFIX = '#spike-events';

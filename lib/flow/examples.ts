@@ -7,12 +7,10 @@
 import { NODE_TYPES, type FlowNode } from './compiler';
 import { DEFAULT_INTERVAL } from '../engine/simulation';
 import type { Preset } from './presets';
+import { blankConfig } from './schema';
 
-/** Every field of a current source node, blank unless a preset sets it. */
-export const SOURCE_DEFAULTS: Record<string, unknown> = {
-  kind: 'step', amplitude: '', baseline: '', onset: '', offset: '', edges: 'open', times: '', start: '', period: '',
-  count: '', width: '', slope: '', frequency: '', phase: '', mean: '', std: '', seed: '', table: '', interpolation: 'linear', expression: '',
-};
+/** Every field of a current source node (lib/flow/schema.ts), blank unless a preset sets it. */
+export const SOURCE_DEFAULTS: Record<string, unknown> = blankConfig(NODE_TYPES.source);
 
 /** Example folder (under flows/ and Import > Examples) of each preset group. */
 export const EXAMPLE_FOLDERS: Record<Preset['group'], string> = {

@@ -3,11 +3,10 @@
  * with the rest of the network, so a run with a bad one is refused before it starts; the
  * monitor nodes read them with the same function.
  */
-import { DEFAULT_CHART_POINTS } from '../render/charts';
-import { oneOf, optionalNumber, toBoolean } from '../engine/validate';
+import { FORMATS, readerOf } from './schema';
 
 /** Plain arrays, or messages a Dashboard 2 chart takes as they are. */
-export const FORMATS = ['arrays', 'chart'] as const;
+export { FORMATS };
 export type Format = (typeof FORMATS)[number];
 
 export interface MonitorOutput {
@@ -20,11 +19,14 @@ export interface MonitorOutput {
   svg: boolean;
 }
 
+/** A monitor's display settings (the fields every monitor has; the state monitor's svg, off for the others). */
 export function normalizeMonitorOutput(raw: Record<string, unknown>): MonitorOutput {
+  // the four monitors share these fields; the state monitor's schema holds them all
+  const read = readerOf('izh-state-monitor', raw);
   return {
-    live: toBoolean('live', raw.live, false),
-    format: oneOf('format', raw.format, FORMATS, 'arrays'),
-    chartPoints: optionalNumber('chartPoints', raw.chartPoints, DEFAULT_CHART_POINTS, { integer: true, min: 10, max: 100_000 }),
-    svg: toBoolean('svg', raw.svg, false),
+    live: read.boolean('live'),
+    format: read.choice<Format>('format'),
+    chartPoints: read.number('chartPoints'),
+    svg: read.boolean('svg'),
   };
 }

@@ -9,15 +9,10 @@
  */
 import { NODE_TYPES, type FlowNode } from './compiler';
 import { DEFAULT_INTERVAL } from '../engine/simulation';
+import { initialConfig } from './schema';
 
-/** Every field of a synapse node, with the defaults of its edit dialog. */
-export const SYNAPSE_DEFAULTS: Record<string, unknown> = {
-  preNeurons: '', postNeurons: '', rule: 'all-to-all', probability: '', degree: '', autapses: false, duplicates: false, connections: '',
-  weightKind: 'constant', weight: '', weightLow: '', weightHigh: '', weightMean: '', weightSd: '',
-  delayKind: 'constant', delay: 1, delayMin: '', delayMax: '', kind: 'delta', tau: '',
-  plasticity: 'none', aPlus: '', aMinus: '', traceDecay: '', period: '', bias: '', derivativeDecay: '', tauPlus: '', tauMinus: '', wMin: '', wMax: '',
-  seed: '',
-};
+/** Every field of a synapse node, with the defaults of its edit dialog (lib/flow/schema.ts). */
+export const SYNAPSE_DEFAULTS: Record<string, unknown> = initialConfig(NODE_TYPES.synapse);
 
 interface Builder {
   tab: string;

@@ -15,6 +15,7 @@
  */
 import type { RateResult, SpikeResult, StateResult, StateVariable, WeightResult } from '../engine/monitors';
 import { STATE_VARIABLES } from '../engine/monitors';
+import { DEFAULT_CHART_POINTS } from '../flow/schema';
 
 export interface ChartMessage {
   topic: string;
@@ -23,8 +24,8 @@ export interface ChartMessage {
   action?: 'replace';
 }
 
-/** Default number of points per line (or raster) in one chart message. */
-export const DEFAULT_CHART_POINTS = 500;
+/** Default number of points per line (or raster) in one chart message (a monitor's chartPoints, lib/flow/schema.ts). */
+export { DEFAULT_CHART_POINTS };
 
 /**
  * Keeps at most `maxPoints` points: the first and last, and in each bucket the lowest and the
