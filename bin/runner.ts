@@ -14,7 +14,7 @@ import { clocksIn, compileNetwork, flowGraph, labelOf, NODE_TYPES, type FlowNode
 import type { RateResult, SpikeResult, StateResult, WeightResult } from '../lib/engine/monitors';
 import type { ClockSettings, RunEvent } from '../lib/engine/simulation';
 import { ConfigError, show } from '../lib/engine/validate';
-import { flowEnv } from '../lib/flow/schema';
+import { flowEnv } from '../lib/engine/schema';
 import type { Node } from '../nodes/api';
 import { RUN_EVENT } from '../nodes/izh-clock';
 import type { MonitorNode } from '../nodes/monitor';

@@ -1,12 +1,11 @@
 /**
  * The Spiking-RED library, no Node-RED import, usable on its own. Layers, imports pointing down:
- *  - engine/   the simulation: populations, sources, monitors, network, clock, budgets;
+ *  - engine/   the simulation: populations, sources, monitors, network, clock, budgets, and the
+ *              schema of every node kind's config (schema.ts: fields, defaults, bounds, versions,
+ *              migrations, typed fields), which the normalize functions, the nodes and the editor read;
  *  - analysis/ spike train features and the patterns' signatures (read engine results);
  *  - render/   chart messages and SVG figures (read engine results);
  *  - flow/     presets, the flow compiler and the example and dashboard flow builders.
- * flow/schema.ts, the schema of every node kind's config (fields, defaults, bounds, versions,
- * migrations, typed fields), is below them all: the engine's normalize functions read it, and it
- * imports nothing but engine/validate.ts.
  */
 export * from './engine/validate';
 export * from './engine/rng';
@@ -34,4 +33,4 @@ export * from './flow/examples';
 export * from './flow/dashboard-flows';
 export * from './flow/network-examples';
 export * from './flow/monitor-output';
-export * from './flow/schema';
+export * from './engine/schema';

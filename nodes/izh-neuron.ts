@@ -9,11 +9,11 @@ import { seedOf } from '../lib/engine/sources';
 import { PRESETS, requirePreset } from '../lib/flow/presets';
 import { meanRateHz } from '../lib/engine/monitors';
 import { ConfigError, oneOf } from '../lib/engine/validate';
-import { neuronParameterNames } from '../lib/flow/schema';
+import { neuronParameterNames } from '../lib/engine/schema';
 import type { Node, NodeMessage, NodeRED, NodeStatus } from './api';
 import { commandOf, enrol, formatCount, formatNumber, migrated, onInput, reportError, serveSchema, showWiring, ThrottledStatus, type ActiveRun, type SimulationMember } from './shared';
 
-/** Parameters a message may change: every parameter of both forms (lib/flow/schema.ts), the form, the scheme and the size. */
+/** Parameters a message may change: every parameter of both forms (lib/engine/schema.ts), the form, the scheme and the size. */
 const PARAMETERS = [...neuronParameterNames(), 'form', 'scheme', 'size'];
 
 /** At most this many single-spike messages per chunk; the rest of a chunk is dropped with a warning. */

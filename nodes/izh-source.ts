@@ -8,7 +8,7 @@ import { presetInputExpression, requirePreset } from '../lib/flow/presets';
 import { normalizeSource, type SourceSpec } from '../lib/engine/sources';
 import { ConfigError } from '../lib/engine/validate';
 import type { Node, NodeRED, NodeStatus } from './api';
-import { fieldNames, fieldOf } from '../lib/flow/schema';
+import { fieldNames, fieldOf } from '../lib/engine/schema';
 import { enrol, formatNumber, migrated, savedConfig, onInput, reportError, resolved, serveSchema, showWiring, type ActiveRun, type SimulationMember } from './shared';
 
 /** The fields a message may change (everything that describes the current: the schema's fields but the name and version). */

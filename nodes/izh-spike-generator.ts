@@ -8,7 +8,7 @@ import { normalizeGenerator, type GeneratorSpec } from '../lib/engine/generators
 import { seedOf } from '../lib/engine/sources';
 import { meanRateHz } from '../lib/engine/monitors';
 import { ConfigError } from '../lib/engine/validate';
-import { fieldNames } from '../lib/flow/schema';
+import { fieldNames } from '../lib/engine/schema';
 import type { Node, NodeRED, NodeStatus } from './api';
 import { enrol, formatCount, formatNumber, migrated, onInput, reportError, serveSchema, showWiring, ThrottledStatus, type ActiveRun, type SimulationMember } from './shared';
 

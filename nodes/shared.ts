@@ -6,7 +6,7 @@ import { clocksOf, strayWireWarning, flowGraph, labelOf, type FlowGraph, type Fl
 import type { Network } from '../lib/engine/network';
 import type { RunEvent, Simulation } from '../lib/engine/simulation';
 import { ConfigError } from '../lib/engine/validate';
-import { migrate, prepareConfig, processEnv, servedSchema, type EnvLookup } from '../lib/flow/schema';
+import { migrate, prepareConfig, processEnv, servedSchema, type EnvLookup } from '../lib/engine/schema';
 import type { Node, NodeMessage, NodeRED, NodeStatus } from './api';
 
 /** A clock's current run: its network and the simulation stepping it. */
@@ -190,7 +190,7 @@ export function deployedEnv(RED: NodeRED): (config: FlowNode) => EnvLookup {
 
 const serving = new WeakSet<object>();
 /**
- * GET /izh/schema: the fields of every node type (lib/flow/schema.ts) for the edit dialogs
+ * GET /izh/schema: the fields of every node type (lib/engine/schema.ts) for the edit dialogs
  * (resources/izh-editor.js), registered once whichever node type loads first.
  */
 export function serveSchema(RED: NodeRED): void {

@@ -2,7 +2,7 @@
  * What the edit dialogs of @spiking-red/node-red-izhikevich share, loaded by every node's .html
  * as <script src="resources/@spiking-red/node-red-izhikevich/izh-editor.js"> (Node-RED loads it
  * before the node definitions). It fetches the schema of every node kind from the runtime
- * (GET izh/schema, lib/flow/schema.ts) and gives the dialogs:
+ * (GET izh/schema, lib/engine/schema.ts) and gives the dialogs:
  *  - isBlank, numberOf, valueOf: the helpers each dialog used to copy;
  *  - validator(type, field, extra): a registerType validator from the schema (required, bounds,
  *    whole numbers, choices, lists, typed fields), checked only when the field belongs to the
@@ -402,7 +402,7 @@
 
     // ---- versions --------------------------------------------------------------------------------
 
-    /** A config of an older version as this release writes it (the runtime's migrate, lib/flow/schema.ts). */
+    /** A config of an older version as this release writes it (the runtime's migrate, lib/engine/schema.ts). */
     IZH.migrate = function (type, config) {
         var out = $.extend({}, config);
         if (!loaded) { return out; }

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { compileNetwork, type FlowNode } from '../lib/flow/compiler';
-import { flowEnv, resolveTyped } from '../lib/flow/schema';
+import { flowEnv, resolveTyped } from '../lib/engine/schema';
 import { ConfigError } from '../lib/engine/validate';
 import { errorsOf, finished, lastStatus, next, nextCall, NODES, PATTERN_A, patternA, type Flow } from './flow-helpers';
 

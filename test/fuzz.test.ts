@@ -20,7 +20,7 @@ import { PRESETS } from '../lib/flow/presets';
 import { MAX_STEPS, MODES, normalizeClock } from '../lib/engine/simulation';
 import { EDGES, INTERPOLATIONS, normalizeSource, SOURCE_KINDS } from '../lib/engine/sources';
 import { ConfigError, oneOf, toBoolean } from '../lib/engine/validate';
-import { fieldNames, neuronParameterNames, prepareConfig, processEnv, typeFieldOf, TYPED_TYPES } from '../lib/flow/schema';
+import { fieldNames, neuronParameterNames, prepareConfig, processEnv, typeFieldOf, TYPED_TYPES } from '../lib/engine/schema';
 import {
   callsOf, collect, ended, errorsOf, expectKnownGoodRun, finished, lastStatus, next, NODES, PATTERN_A, patternA, settle, tick, until, type Flow, type Overrides,
 } from './flow-helpers';

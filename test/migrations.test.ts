@@ -17,7 +17,7 @@ import { normalizeClock } from '../lib/engine/simulation';
 import { normalizeSource } from '../lib/engine/sources';
 import { compileNetwork, neuronSpecOf, NODE_TYPES, type FlowNode } from '../lib/flow/compiler';
 import { normalizeMonitorOutput } from '../lib/flow/monitor-output';
-import { CONFIG_VERSION, migrate, MIGRATIONS, prepareConfig, processEnv, SCHEMAS, versionOf } from '../lib/flow/schema';
+import { CONFIG_VERSION, migrate, MIGRATIONS, prepareConfig, processEnv, SCHEMAS, versionOf } from '../lib/engine/schema';
 import { REFERENCE, simulateReference } from './reference';
 
 const FIXTURES = join(__dirname, 'fixtures', '0.1.0');

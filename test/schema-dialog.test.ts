@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETWORK_EXAMPLES } from '../lib/flow/network-examples';
-import { CONFIG_VERSION, MESSAGES, PACKAGE_NAME } from '../lib/flow/schema';
+import { CONFIG_VERSION, MESSAGES, PACKAGE_NAME } from '../lib/engine/schema';
 import { startNodeRed, type NodeRedProcess } from './support/node-red-process';
 
 const ROOT = join(__dirname, '..');

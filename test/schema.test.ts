@@ -1,5 +1,5 @@
 /**
- * One schema per node kind (lib/flow/schema.ts) and what is derived from it: the editor's
+ * One schema per node kind (lib/engine/schema.ts) and what is derived from it: the editor's
  * registerType defaults (written out in each .html, as node-red-dev's scorecard wants them)
  * agree with it, the dialogs' choices offer its options, the shared editor script
  * (resources/izh-editor.js) checks single fields as the runtime does, every i18n key has its
@@ -20,7 +20,7 @@ import { ConfigError, isBlank } from '../lib/engine/validate';
 import { normalizeMonitorOutput } from '../lib/flow/monitor-output';
 import {
   CONFIG_VERSION, editorDefaults, fieldOf, MESSAGES, PACKAGE_NAME, readNumber, resolveTyped, SCHEMAS, servedSchema, typeFieldOf, type FieldSchema,
-} from '../lib/flow/schema';
+} from '../lib/engine/schema';
 
 const ROOT = join(__dirname, '..');
 const TYPES = Object.keys(SCHEMAS);

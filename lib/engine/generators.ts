@@ -11,10 +11,10 @@
 import type { SpikingGroup } from './neuron';
 import { PURPOSE, StreamBank } from './rng';
 import { seedOf } from './sources';
-import { fieldOf, GENERATOR_KINDS, MAX_CHANNELS, readerOf } from '../flow/schema';
+import { fieldOf, GENERATOR_KINDS, MAX_CHANNELS, readerOf } from './schema';
 import { ConfigError, toNumber, toNumberList } from './validate';
 
-/** The kinds, fields, defaults and bounds are the schema's (lib/flow/schema.ts). */
+/** The kinds, fields, defaults and bounds are the schema's (lib/engine/schema.ts). */
 export { GENERATOR_KINDS, MAX_CHANNELS };
 export type GeneratorKind = (typeof GENERATOR_KINDS)[number];
 

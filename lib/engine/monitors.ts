@@ -15,7 +15,7 @@
 import { Column, copyViews } from './column';
 import type { NeuronGroup, SpikingGroup } from './neuron';
 import { finishNow, type Incremental } from './slices';
-import { DEFAULT_MAX_SPIKES, DEFAULT_MAX_VALUES, fieldOf, readerOf, STATE_VARIABLES } from '../flow/schema';
+import { DEFAULT_MAX_SPIKES, DEFAULT_MAX_VALUES, fieldOf, readerOf, STATE_VARIABLES } from './schema';
 import { ConfigError, oneOf, toNumberList } from './validate';
 
 /** Spike counts and rates per neuron are included in results up to this population size. */
@@ -23,7 +23,7 @@ export const MAX_PER_NEURON_SUMMARY = 10_000;
 
 /**
  * Default cap on the spikes one spike monitor stores: 4 million spikes, 48 MB; default budget
- * of a state monitor: 8 million values, 64 MB (the monitors' fields: lib/flow/schema.ts).
+ * of a state monitor: 8 million values, 64 MB (the monitors' fields: lib/engine/schema.ts).
  */
 export { DEFAULT_MAX_SPIKES, DEFAULT_MAX_VALUES, STATE_VARIABLES };
 

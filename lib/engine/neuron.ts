@@ -31,12 +31,12 @@
  */
 import { compileFormula, type CompiledFormula } from './expression';
 import { PURPOSE, seedState, nextUint32, uniformOf } from './rng';
-import { fieldOf, FORMS, MAX_POPULATION, readChoice, readerOf, RECOVERY_LAWS, ruleOf, schemaFor, SCHEMES } from '../flow/schema';
+import { fieldOf, FORMS, MAX_POPULATION, readChoice, readerOf, RECOVERY_LAWS, ruleOf, schemaFor, SCHEMES } from './schema';
 import { ConfigError, isBlank, toNumber } from './validate';
 
 /**
  * The forms, schemes, recovery laws and every parameter's default and bounds are the schema's
- * (lib/flow/schema.ts); MAX_POPULATION is the largest population one node may hold (state
+ * (lib/engine/schema.ts); MAX_POPULATION is the largest population one node may hold (state
  * costs BYTES_PER_NEURON each).
  */
 export { FORMS, MAX_POPULATION, RECOVERY_LAWS, SCHEMES };

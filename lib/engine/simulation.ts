@@ -7,7 +7,7 @@
  * Time and scheduling go through a Timers object, so tests can drive them with fake timers.
  */
 import type { Network } from './network';
-import { DEFAULT_INTERVAL, MODES, readerOf } from '../flow/schema';
+import { DEFAULT_INTERVAL, MODES, readerOf } from './schema';
 import { ConfigError, toNumber } from './validate';
 
 export { DEFAULT_INTERVAL, MODES };
@@ -40,7 +40,7 @@ export interface ClockSettings {
 }
 
 /**
- * Validates a clock's config (its fields, defaults and bounds: lib/flow/schema.ts; typed fields
+ * Validates a clock's config (its fields, defaults and bounds: lib/engine/schema.ts; typed fields
  * already resolved, see prepareConfig). Wall ms between real-time chunks by default:
  * DEFAULT_INTERVAL, 25 updates a second for live charts.
  */

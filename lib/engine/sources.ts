@@ -8,14 +8,14 @@
  */
 import { compileExpression, type CompiledExpression } from './expression';
 import { addGaussians, PURPOSE, Stream, StreamBank, streamKey } from './rng';
-import { EDGES, fieldOf, INTERPOLATIONS, MAX_SEED, readerOf, ruleOf, SOURCE_KINDS } from '../flow/schema';
+import { EDGES, fieldOf, INTERPOLATIONS, MAX_SEED, readerOf, ruleOf, SOURCE_KINDS } from './schema';
 import { ConfigError, isBlank, toNumber, toNumberList } from './validate';
 
 /**
  * `noise` gives every target neuron its own Gaussian value each step; `random-neuron` gives one
  * neuron of each target population, chosen at random each step, the amplitude (the thalamic
  * input of Izhikevich's 2006 network). Both draw from the streams of lib/engine/rng.ts. The
- * kinds, their fields, defaults and bounds are the schema's (lib/flow/schema.ts).
+ * kinds, their fields, defaults and bounds are the schema's (lib/engine/schema.ts).
  */
 export { SOURCE_KINDS, EDGES, INTERPOLATIONS };
 export type SourceKind = (typeof SOURCE_KINDS)[number];

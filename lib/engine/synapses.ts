@@ -22,10 +22,10 @@
 import { compileFormula, type CompiledFormula } from './expression';
 import { PURPOSE, Stream } from './rng';
 import { seedOf } from './sources';
-import { CONNECTION_RULES, DELAY_KINDS, fieldOf, MAX_SYNAPSES, PLASTICITY_RULES, readerOf, SYNAPSE_KINDS, WEIGHT_KINDS } from '../flow/schema';
+import { CONNECTION_RULES, DELAY_KINDS, fieldOf, MAX_SYNAPSES, PLASTICITY_RULES, readerOf, SYNAPSE_KINDS, WEIGHT_KINDS } from './schema';
 import { ConfigError, isBlank, toNumber } from './validate';
 
-/** The rules, kinds and every field's default and bounds are the schema's (lib/flow/schema.ts). */
+/** The rules, kinds and every field's default and bounds are the schema's (lib/engine/schema.ts). */
 export { CONNECTION_RULES, DELAY_KINDS, MAX_SYNAPSES, PLASTICITY_RULES, SYNAPSE_KINDS, WEIGHT_KINDS };
 export type ConnectionRule = (typeof CONNECTION_RULES)[number];
 export type SynapseKind = (typeof SYNAPSE_KINDS)[number];

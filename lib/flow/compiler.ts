@@ -25,7 +25,7 @@ import { normalizeClock, type ClockSettings } from '../engine/simulation';
 import { normalizeSource, seedOf } from '../engine/sources';
 import { checkSynapse, normalizeSynapse, sidesOf } from '../engine/synapses';
 import { ConfigError, oneOf } from '../engine/validate';
-import { migrate, prepareConfig, processEnv, SPIKE_EVENTS, type EnvLookup } from './schema';
+import { migrate, prepareConfig, processEnv, SPIKE_EVENTS, type EnvLookup } from '../engine/schema';
 
 export const NODE_TYPES = {
   clock: 'izh-clock',

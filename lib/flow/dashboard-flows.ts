@@ -15,7 +15,7 @@
  */
 import { NODE_TYPES, type FlowNode } from './compiler';
 import { DEFAULT_INTERVAL } from '../engine/simulation';
-import { SOURCE_DEFAULTS } from './examples';
+import { asSaved, SOURCE_DEFAULTS } from './examples';
 import { network2003Flow, polychronizationFlow } from './network-examples';
 import { PRESETS, presetInputExpression, type Preset } from './presets';
 import { compileExpression } from '../engine/expression';
@@ -228,6 +228,10 @@ function liveNetwork(nodes: FlowNode[], from: string, to: string, z: string, [dx
 
 /** The explorer: a real-time page driven by a dropdown and sliders, a batch page and a network page. */
 export function explorerFlow(): FlowNode[] {
+  return asSaved(buildExplorerFlow());
+}
+
+function buildExplorerFlow(): FlowNode[] {
   const z = 'izh-explorer-tab';
   const at = (x: number, y: number): At => ({ z, x, y });
   const rt = 'izh-explorer-rt';
@@ -388,6 +392,10 @@ export function explorerFlow(): FlowNode[] {
 
 /** One published pattern wired to three charts on its own dashboard page; the charts span the run. */
 export function dashboardPatternFlow(preset: Preset): FlowNode[] {
+  return asSaved(buildDashboardPatternFlow(preset));
+}
+
+function buildDashboardPatternFlow(preset: Preset): FlowNode[] {
   const slug = preset.code.toLowerCase();
   const z = `izh-dash-${slug}-tab`;
   const prefix = `izh-dash-${slug}`;

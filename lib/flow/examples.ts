@@ -5,11 +5,12 @@
  * scripts/make-flows.mjs writes these into flows/; they are ordinary Node-RED flow JSON.
  */
 import { NODE_TYPES, type FlowNode } from './compiler';
+import { migrate } from '../engine/schema';
 import { DEFAULT_INTERVAL } from '../engine/simulation';
 import type { Preset } from './presets';
-import { blankConfig } from './schema';
+import { blankConfig } from '../engine/schema';
 
-/** Every field of a current source node (lib/flow/schema.ts), blank unless a preset sets it. */
+/** Every field of a current source node (lib/engine/schema.ts), blank unless a preset sets it. */
 export const SOURCE_DEFAULTS: Record<string, unknown> = blankConfig(NODE_TYPES.source);
 
 /** Example folder (under flows/ and Import > Examples) of each preset group. */
@@ -53,7 +54,16 @@ const SCHEME_WORDS: Record<Preset['scheme'], string> = {
   rk4: 'rk4',
 };
 
+/** Nodes as this release saves them: our nodes carry the current config version and typed-field types (lib/engine/schema.ts). */
+export function asSaved(nodes: FlowNode[]): FlowNode[] {
+  return nodes.map((n) => migrate(n.type, n));
+}
+
 export function exampleFlow(preset: Preset): FlowNode[] {
+  return asSaved(buildExampleFlow(preset));
+}
+
+function buildExampleFlow(preset: Preset): FlowNode[] {
   const prefix = `izh-${preset.code.replace(/\s+/g, '-').toLowerCase()}`;
   const tab = `${prefix}-tab`;
   const id = (part: string) => `${prefix}-${part}`;

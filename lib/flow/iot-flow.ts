@@ -12,7 +12,7 @@
  */
 import { NODE_TYPES, type FlowNode } from './compiler';
 import { DEFAULT_INTERVAL } from '../engine/simulation';
-import { SOURCE_DEFAULTS } from './examples';
+import { asSaved, SOURCE_DEFAULTS } from './examples';
 import { scopeTemplate } from './dashboard-code';
 import { comment, dashboardConfig, functionNode, template, type At } from './dashboard-widgets';
 
@@ -123,6 +123,10 @@ export default {
 }
 
 export function iotFlow(): FlowNode[] {
+  return asSaved(buildIotFlow());
+}
+
+function buildIotFlow(): FlowNode[] {
   const z = 'izh-iot-tab';
   const at = (x: number, y: number): At => ({ z, x, y });
   const id = (part: string) => `izh-iot-${part}`;

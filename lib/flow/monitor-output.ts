@@ -3,7 +3,7 @@
  * with the rest of the network, so a run with a bad one is refused before it starts; the
  * monitor nodes read them with the same function.
  */
-import { FORMATS, readerOf } from './schema';
+import { FORMATS, readerOf } from '../engine/schema';
 
 /** Plain arrays, or messages a Dashboard 2 chart takes as they are. */
 export { FORMATS };

@@ -8,10 +8,11 @@
  *  - stdp pair: two neurons and one plastic synapse, pre-before-post then post-before-pre.
  */
 import { NODE_TYPES, type FlowNode } from './compiler';
+import { asSaved } from './examples';
 import { DEFAULT_INTERVAL } from '../engine/simulation';
-import { initialConfig } from './schema';
+import { initialConfig } from '../engine/schema';
 
-/** Every field of a synapse node, with the defaults of its edit dialog (lib/flow/schema.ts). */
+/** Every field of a synapse node, with the defaults of its edit dialog (lib/engine/schema.ts). */
 export const SYNAPSE_DEFAULTS: Record<string, unknown> = initialConfig(NODE_TYPES.synapse);
 
 interface Builder {
@@ -110,7 +111,7 @@ export function network2003Flow(): FlowNode[] {
   spikeMonitor(b, 'spikesI', 'raster I', [760, 440]);
   rateMonitor(b, 'rateE', 'rate E', [760, 500]);
   rateMonitor(b, 'rateI', 'rate I', [760, 560]);
-  return b.nodes;
+  return asSaved(b.nodes);
 }
 
 /** Five neurons in a chain, 5 ms per link: each spike shows up 5 ms (plus the time to fire) later down the chain. */
@@ -130,7 +131,7 @@ export function delayChainFlow(): FlowNode[] {
   neuron(b, 'chain', 'chain', 5, { a: 0.02, b: 0.2, c: -65, d: 6, v0: -70 }, [b.id('links'), b.id('spikes')], [720, 140], 'izhikevich');
   synapse(b, 'links', 'i → i + 1, 5 ms', { rule: 'list', connections: '[[0, 1, 40, 5], [1, 2, 40, 5], [2, 3, 40, 5], [3, 4, 40, 5]]', ...exponential }, [b.id('chain')], [720, 240]);
   spikeMonitor(b, 'spikes', 'raster', [940, 140]);
-  return b.nodes;
+  return asSaved(b.nodes);
 }
 
 /** 100 neurons driven by 200 Poisson channels at 20 Hz through random excitatory synapses. */
@@ -149,7 +150,7 @@ export function poissonInputFlow(): FlowNode[] {
   spikeMonitor(b, 'spikes', 'raster', [940, 100]);
   rateMonitor(b, 'rate', 'population rate', [940, 180], { bin: 10, smoothing: 50 });
   rateMonitor(b, 'inputRate', 'input rate', [520, 240], { bin: 10 });
-  return b.nodes;
+  return asSaved(b.nodes);
 }
 
 /** Izhikevich's 2006 polychronization network: axonal delays 1-20 ms and spike-timing-dependent plasticity. */
@@ -181,7 +182,7 @@ export function polychronizationFlow(duration = 10_000): FlowNode[] {
   spikeMonitor(b, 'spikes', 'raster', [780, 100], { window: 2000 });
   rateMonitor(b, 'rate', 'population rate', [780, 160], { bin: 10 });
   weightMonitor(b, 'weights', 'excitatory weights', [780, 260], { every: 1000, bins: 20 });
-  return b.nodes;
+  return asSaved(b.nodes);
 }
 
 /** Two neurons and one plastic synapse: pre before post potentiates, post before pre depresses. */
@@ -211,7 +212,7 @@ export function stdpPairFlow(): FlowNode[] {
   spikeMonitor(b, 'spikesPre', 'pre spikes', [940, 60]);
   spikeMonitor(b, 'spikesPost', 'post spikes', [940, 280]);
   weightMonitor(b, 'weight', 'weight', [1160, 160], { every: 1, bins: 10, low: 0, high: 10 });
-  return b.nodes;
+  return asSaved(b.nodes);
 }
 
 /** Example files under flows/networks/. */

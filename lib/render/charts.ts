@@ -15,7 +15,7 @@
  */
 import type { RateResult, SpikeResult, StateResult, StateVariable, WeightResult } from '../engine/monitors';
 import { STATE_VARIABLES } from '../engine/monitors';
-import { DEFAULT_CHART_POINTS } from '../flow/schema';
+import { DEFAULT_CHART_POINTS } from '../engine/schema';
 
 export interface ChartMessage {
   topic: string;
@@ -24,7 +24,7 @@ export interface ChartMessage {
   action?: 'replace';
 }
 
-/** Default number of points per line (or raster) in one chart message (a monitor's chartPoints, lib/flow/schema.ts). */
+/** Default number of points per line (or raster) in one chart message (a monitor's chartPoints, lib/engine/schema.ts). */
 export { DEFAULT_CHART_POINTS };
 
 /**

@@ -7,10 +7,10 @@
  * lists from it. What involves several fields (offset after onset, c below vpeak, ...) stays
  * in the normalize functions and the dialogs.
  *
- * This module sits below the engine (the normalize functions in lib/engine/ import it), so it
- * imports nothing but lib/engine/validate.ts, which imports nothing.
+ * It belongs to the engine, at its bottom (the normalize functions import it), and imports nothing
+ * but validate.ts; the flow layer, the nodes and the editor read it from here.
  */
-import { ConfigError, isBlank, oneOf, optionalNumber, toBoolean, toNumber, type NumberRule } from '../engine/validate';
+import { ConfigError, isBlank, oneOf, optionalNumber, toBoolean, toNumber, type NumberRule } from './validate';
 
 /** The config version this release writes; a config without `version` is 1 (release 0.1.0). */
 export const CONFIG_VERSION = 2;
