@@ -29,6 +29,15 @@ const SUITES = [
   'test/dashboard.test.ts',
   'test/svg.test.ts',
   'test/package.test.ts',
+  'test/network-nodes.test.ts',
+  'test/trust-nodes.test.ts',
+  'test/miswired.test.ts',
+  'test/env.test.ts',
+  'test/migrations.test.ts',
+  'test/dashboard-examples.test.ts',
+  'test/runner-weights.test.ts',
+  'test/book-nodes.test.ts',
+  'test/clock-listeners.test.ts',
 ];
 
 function run(command, args, options = {}) {

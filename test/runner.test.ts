@@ -30,7 +30,10 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'izh-flow-test-'));
  */
 async function izhFlowClean(options: { cwd?: string }, ...args: string[]): Promise<Result> {
   const ownTmp = tmp();
-  const result = await izhFlowWith({ ...options, env: { ...process.env, TMPDIR: ownTmp, TMP: ownTmp, TEMP: ownTmp } }, ...args);
+  // Node.js 22 keeps a compile cache of its own in the temporary directory (Node-RED 5 turns it
+  // on); it is Node's, not the runner's, so it is switched off here to see only what the runner leaves
+  const env = { ...process.env, TMPDIR: ownTmp, TMP: ownTmp, TEMP: ownTmp, NODE_DISABLE_COMPILE_CACHE: '1' };
+  const result = await izhFlowWith({ ...options, env }, ...args);
   expect(readdirSync(ownTmp), `left behind in TMPDIR (exit ${result.code}: ${result.stderr})`).toEqual([]);
   return result;
 }
