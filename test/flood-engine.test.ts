@@ -1,0 +1,145 @@
+/**
+ * The engine's side of item 8 of issue 8 (floods and big runs): a step where a whole population
+ * spikes at once is recorded a block at a time with the same result as one spike at a time, a
+ * result can be built in typed arrays (allocated untouched, filled a slice at a time) with the
+ * same numbers as the plain one, and a monitor's reset reuses its counts.
+ */
+import { describe, expect, it } from 'vitest';
+import { Column, copyViews, copyViewsTyped } from '../lib/engine/column';
+import { normalizeStateMonitor, SpikeMonitor } from '../lib/engine/monitors';
+import { Network, type NetworkDescription } from '../lib/engine/network';
+import { NeuronGroup, normalizeNeuron } from '../lib/engine/neuron';
+import { finishNow } from '../lib/engine/slices';
+import { normalizeSource } from '../lib/engine/sources';
+
+/** `size` neurons of pattern A's parameters, all alike, fed a constant 10: they spike together. */
+function synchronous(size: number, spikeSpec: { maxSpikes?: number; window?: number | null } = {}): NetworkDescription {
+  return {
+    dt: 1,
+    populations: [{ id: 'n', name: 'A', spec: normalizeNeuron({ a: 0.02, b: 0.2, c: -65, d: 6, v0: -70, size }) }],
+    sources: [{ id: 's', name: 's', spec: normalizeSource({ kind: 'constant', amplitude: 10 }), targets: ['n'] }],
+    spikeMonitors: [{ id: 'spikes', name: 'spikes', population: 'n', spec: { window: null, ...spikeSpec } }],
+    stateMonitors: [{ id: 'trace', name: 'trace', population: 'n', spec: { ...normalizeStateMonitor({ variables: 'v,u,I', indices: '0, 2' }), window: null } }],
+  };
+}
+
+describe('a column', () => {
+  it('appends repeated values and runs of a typed array across block boundaries', () => {
+    const column = Column.int32(4);
+    column.push(7);
+    column.pushRepeated(3, 6);
+    column.pushFrom(Int32Array.from([10, 11, 12, 13, 14, 15, 16]), 5);
+    column.pushFrom(new Int32Array(0), 0);
+    column.pushRepeated(9, 0);
+    expect(column.slice()).toEqual([7, 3, 3, 3, 3, 3, 3, 10, 11, 12, 13, 14]);
+    column.dropBefore(5);
+    column.pushRepeated(1, 2);
+    expect(column.slice()).toEqual([3, 3, 10, 11, 12, 13, 14, 1, 1]);
+    expect(column.start).toBe(5);
+    expect(column.end).toBe(14);
+  });
+
+  it('copies views into typed arrays of its kind with the numbers of the plain copy, at most a budget per call', () => {
+    const times = Column.float64(5);
+    const indices = Column.int32(5);
+    for (let i = 0; i < 23; i++) {
+      times.push(i * 0.25);
+      indices.push(i % 7);
+    }
+    times.dropBefore(3);
+    indices.dropBefore(3);
+    const views = () => [times.view(), indices.view(4, 20), Column.int32().view()];
+    const plain = finishNow(copyViews(views(), (arrays) => arrays));
+    const job = copyViewsTyped(views(), (arrays) => arrays);
+    let calls = 0;
+    while (!job.work(4)) calls++;
+    // 20 + 16 + 0 numbers, at most 4 a call
+    expect(calls).toBeGreaterThanOrEqual(8);
+    const [t, i, empty] = job.value;
+    expect(t).toBeInstanceOf(Float64Array);
+    expect(i).toBeInstanceOf(Int32Array);
+    expect(empty).toBeInstanceOf(Int32Array);
+    expect(Array.from(t)).toEqual(plain[0]);
+    expect(Array.from(i)).toEqual(plain[1]);
+    expect(empty.length).toBe(0);
+    expect(() => copyViewsTyped([times.view()], (a) => a).value).toThrow('the result is not complete yet');
+  });
+});
+
+describe('a step where the whole population spikes', () => {
+  it('is recorded as one spike at a time would be: times, neuron order, counts, the cap cutting the step', () => {
+    const size = 1000;
+    const network = new Network(synchronous(size, { maxSpikes: 2500 }));
+    network.run(201);
+    const monitor = network.spikeMonitors.get('spikes')!;
+    const result = monitor.result();
+    // the reference: the same population, each spike recorded one by one
+    const group = new NeuronGroup(normalizeNeuron({ a: 0.02, b: 0.2, c: -65, d: 6, v0: -70, size }));
+    const times: number[] = [];
+    const indices: number[] = [];
+    let total = 0;
+    for (let k = 0; k <= 200; k++) {
+      group.step(k, 1, 10, null);
+      for (let s = 0; s < group.spikeCount; s++, total++) {
+        if (times.length < 2500) {
+          times.push(k);
+          indices.push(group.spikeIndices[s]);
+        }
+      }
+    }
+    expect(total).toBeGreaterThan(2500); // the cap falls inside a step
+    expect(total % size).toBe(0); // every step with spikes has all of them
+    expect(result.times).toEqual(times);
+    expect(result.indices).toEqual(indices);
+    expect(result.total).toBe(total);
+    expect(result.truncated).toBe(true);
+    expect(result.counts).toEqual(Array(size).fill(total / size));
+  });
+});
+
+describe('typed snapshots', () => {
+  it('of a spike monitor hold the numbers of the plain result, with and without a window', () => {
+    for (const window of [null, 60]) {
+      const network = new Network(synchronous(300, { window }));
+      network.run(301);
+      const monitor = network.spikeMonitors.get('spikes')!;
+      const plain = monitor.result();
+      const typed = finishNow(monitor.typedSnapshot());
+      expect(typed.times).toBeInstanceOf(Float64Array);
+      expect(typed.indices).toBeInstanceOf(Int32Array);
+      expect(monitor.resultLength).toBe(plain.times.length);
+      expect({ ...typed, times: Array.from(typed.times), indices: Array.from(typed.indices) }).toEqual(plain);
+      if (window !== null) expect(plain.times.length).toBeLessThan(plain.total);
+    }
+  });
+
+  it('of a state monitor hold the numbers of the plain result', () => {
+    const network = new Network(synchronous(3));
+    network.run(120);
+    const monitor = network.stateMonitors.get('trace')!;
+    const plain = monitor.result();
+    const typed = finishNow(monitor.typedSnapshot());
+    expect(monitor.resultLength).toBe(120);
+    expect(typed.t).toBeInstanceOf(Float64Array);
+    for (const series of [...typed.v!, ...typed.u!, ...typed.I!]) expect(series).toBeInstanceOf(Float64Array);
+    const asArrays = (x: Float64Array[] | undefined) => x!.map((a) => Array.from(a));
+    expect({ ...typed, t: Array.from(typed.t), v: asArrays(typed.v), u: asArrays(typed.u), I: asArrays(typed.I) }).toEqual(plain);
+  });
+
+  it('taken before a reset keep their numbers and counts; the reset starts the counts from 0', () => {
+    const network = new Network(synchronous(5));
+    network.run(101);
+    const monitor: SpikeMonitor = network.spikeMonitors.get('spikes')!;
+    const before = monitor.typedSnapshot();
+    const plainBefore = monitor.snapshot();
+    const expected = monitor.result();
+    network.reset();
+    network.run(11);
+    expect(finishNow(plainBefore)).toEqual(expected);
+    const typed = finishNow(before);
+    expect(Array.from(typed.times)).toEqual(expected.times);
+    expect(typed.counts).toEqual(expected.counts);
+    expect(monitor.result().counts).toEqual(Array(5).fill(monitor.total / 5));
+    expect(monitor.total).toBeLessThan(expected.total);
+  });
+});
