@@ -100,6 +100,8 @@ export function registerMonitor(RED: NodeRED, kind: MonitorKind): void {
     const member: SimulationMember = {
       attach(run) {
         if (!run || !output) return;
+        // the last run's result is no longer the one to read; let it go before the new run records
+        delete node.izhResult;
         node.status({ fill: 'green', shape: 'dot', text: 'recording' });
         // a fresh run: empty the charts fed by this monitor
         if (output.format === 'chart') node.send(Array.from({ length: outputs }, () => ({ topic, event: 'clear', t: 0, payload: [] })));
