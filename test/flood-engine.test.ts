@@ -2,15 +2,18 @@
  * The engine's side of item 8 of issue 8 (floods and big runs): a step where a whole population
  * spikes at once is recorded a block at a time with the same result as one spike at a time, a
  * result can be built in typed arrays (allocated untouched, filled a slice at a time) with the
- * same numbers as the plain one, and a monitor's reset reuses its counts.
+ * same numbers as the plain one, a monitor's reset reuses its counts, and a real-time chunk that
+ * needs several slices yields to the event loop between them.
  */
 import { describe, expect, it } from 'vitest';
 import { Column, copyViews, copyViewsTyped } from '../lib/engine/column';
 import { normalizeStateMonitor, SpikeMonitor } from '../lib/engine/monitors';
 import { Network, type NetworkDescription } from '../lib/engine/network';
 import { NeuronGroup, normalizeNeuron } from '../lib/engine/neuron';
+import { normalizeClock, Simulation } from '../lib/engine/simulation';
 import { finishNow } from '../lib/engine/slices';
 import { normalizeSource } from '../lib/engine/sources';
+import { FakeTimers } from './support/fake-timers';
 
 /** `size` neurons of pattern A's parameters, all alike, fed a constant 10: they spike together. */
 function synchronous(size: number, spikeSpec: { maxSpikes?: number; window?: number | null } = {}): NetworkDescription {
@@ -141,5 +144,42 @@ describe('typed snapshots', () => {
     expect(typed.counts).toEqual(expected.counts);
     expect(monitor.result().counts).toEqual(Array(5).fill(monitor.total / 5));
     expect(monitor.total).toBeLessThan(expected.total);
+  });
+});
+
+describe('a real-time chunk that needs several slices', () => {
+  it('is computed a slice per turn of the event loop, and reported once', () => {
+    const network = new Network({ ...synchronous(1000), dt: 0.25 });
+    const timers = new FakeTimers();
+    // every slice takes 8 ms of fake time, what a batch slice aims at
+    const run = network.run.bind(network);
+    network.run = (count: number) => {
+      run(count);
+      timers.time += 8;
+    };
+    const chunks: Array<{ step: number; turns: number }> = [];
+    const simulation = new Simulation(network, normalizeClock({ dt: 0.25, duration: '', mode: 'realtime', speed: 1, interval: 10 }), {
+      onChunk: () => chunks.push({ step: network.nextStep, turns: timers.turns }),
+    }, timers);
+    simulation.start();
+    timers.advance(10);
+    expect(chunks).toHaveLength(1);
+    // the first chunk (t = 0 .. 10 ms) took 8 ms, so a slice is now that many steps
+    const slice = chunks[0].step;
+    expect(slice).toBe(41);
+    // 10 s behind: the catch-up chunk is six slices, the first in the timer's turn, five more each in a turn of its own
+    timers.time += 10_000;
+    timers.advance(60);
+    expect(chunks[1].step - chunks[0].step).toBe(6 * slice);
+    expect(chunks[1].turns - chunks[0].turns).toBe(5);
+    // stopping between the slices of a chunk leaves nothing scheduled
+    timers.time += 10_000;
+    timers.advance(20);
+    expect(timers.scheduled).toBe(1);
+    const before = network.nextStep;
+    simulation.stop();
+    expect(timers.scheduled).toBe(0);
+    timers.advance(100);
+    expect(network.nextStep).toBe(before);
   });
 });
