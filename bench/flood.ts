@@ -6,18 +6,21 @@
  * 50 in flight at once: start, stop, pause, resume, reset, run with tiny and huge `ms`, step
  * with huge `steps`, clock settings (dt, duration, mode, speed, interval, preset, good and bad),
  * neuron parameters, sizes and presets, source changes, and bodies of the wrong shape. Meanwhile
- * GET /admin/flows is sent every 50 ms and timed, and the child's RSS is read from /proc every
- * 20 ms. Lines:
+ * a third process (bench/flood-poller.ts) sends GET /admin/flows every 50 ms and times it, and
+ * the child's RSS is read from /proc every 20 ms. Lines:
  *   flood_admin_p99_ms   99th percentile of the admin API's latency during the flood (< 250 ms)
  *   flood_rss_peak_mb    the child's peak RSS (under the memory budget, 256 MB, plus its idle RSS)
  * Everything stays on 127.0.0.1; the flood stops by itself after its requests (or its time
  * limit) and kills the child. `node dist/bench/flood.js` runs it alone.
  */
-import { readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DEFAULT_MEMORY_BUDGET_MB } from '../lib/engine/budget';
 import { delay, runChild, userDirWith, type FlowJson } from './embedded';
 import type { FloodChildReport } from './flood-node-red';
+import type { PollerResult } from './flood-poller';
 import { formatLine, median, percentile, type BenchLine } from './harness';
 
 export const ADMIN_P99_TARGET_MS = 250;
@@ -202,18 +205,12 @@ interface Reply {
   ms: number;
 }
 
-function send(agent: Agent, port: number, method: 'GET' | 'POST', path: string, body: string | null, timeoutMs: number): Promise<Reply> {
+/** POSTs `body` as JSON and times the answer. */
+function send(agent: Agent, port: number, path: string, body: string, timeoutMs: number): Promise<Reply> {
   const began = performance.now();
   return new Promise((resolve) => {
     const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path,
-        agent,
-        headers: body === null ? { 'Node-RED-API-Version': 'v1' } : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
+      { host: '127.0.0.1', port, method: 'POST', path, agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
       (res) => {
         res.resume();
         res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - began }));
@@ -222,7 +219,7 @@ function send(agent: Agent, port: number, method: 'GET' | 'POST', path: string, 
     );
     req.setTimeout(timeoutMs, () => req.destroy(new Error('timeout')));
     req.on('error', (e: NodeJS.ErrnoException) => resolve({ status: e.code ?? e.message, ms: performance.now() - began }));
-    req.end(body ?? undefined);
+    req.end(body);
   });
 }
 
@@ -248,6 +245,8 @@ export interface FloodFigures {
   requestP99: number;
   sent: number;
   wallMs: number;
+  /** the largest event-loop delay of the process sending the flood (ms) */
+  clientLoopMaxMs: number;
   child: FloodChildReport;
 }
 
@@ -258,20 +257,23 @@ export async function flood(options: Partial<FloodOptions> = {}): Promise<FloodF
   // IZH_FLOOD_PROFILE=dir writes a CPU profile of the Node-RED process there
   const profile = process.env.IZH_FLOOD_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.IZH_FLOOD_PROFILE}`] : [];
   const { child, result: failed } = runChild<never>('flood-node-red.js', { IZH_FLOOD_USER_DIR: userDir }, profile);
-  const message = <T>(type: string) =>
+  failed.catch(() => undefined);
+  const message = <T>(from: ChildProcess, type: string, exited: Promise<unknown>) =>
     Promise.race([
       new Promise<T>((resolve) => {
         const handler = (m: { type: string } & T) => {
           if (m.type !== type) return;
-          child.off('message', handler);
+          from.off('message', handler);
           resolve(m);
         };
-        child.on('message', handler);
+        from.on('message', handler);
       }),
-      failed,
+      exited as Promise<never>,
     ]);
+  let poller: { child: ChildProcess; result: Promise<PollerResult> } | null = null;
+  let sampler: ReturnType<typeof setInterval> | null = null;
   try {
-    const { port } = await message<{ port: number }>('ready');
+    const { port } = await message<{ port: number }>(child, 'ready', failed);
     const pid = child.pid!;
     // idle: the runtime started, the flow deployed, nothing asked yet
     await delay(1000);
@@ -281,31 +283,20 @@ export async function flood(options: Partial<FloodOptions> = {}): Promise<FloodF
       await delay(50);
     }
     const rssIdle = median(idleSamples);
-
     let rssPeak = rssIdle;
-    const sampler = setInterval(() => {
+    sampler = setInterval(() => {
       const rss = rssOf(pid);
       if (rss !== null) rssPeak = Math.max(rssPeak, rss);
     }, 20);
 
-    // a connection per poll, so a poll never meets a kept-alive socket the server just closed
-    const adminAgent = new Agent({ keepAlive: false });
-    const adminLatencies: number[] = [];
-    const adminFailures: Record<string, number> = {};
-    const polls: Array<Promise<void>> = [];
-    let polling = true;
-    const poll = setInterval(() => {
-      if (!polling) return;
-      polls.push(
-        send(adminAgent, port, 'GET', '/admin/flows', null, 120_000).then((reply) => {
-          // a failed poll counts as the longest wait
-          adminLatencies.push(reply.status === 200 ? reply.ms : Math.max(reply.ms, 120_000));
-          if (reply.status !== 200) adminFailures[reply.status] = (adminFailures[reply.status] ?? 0) + 1;
-        }),
-      );
-    }, 50);
-
+    // the admin API is polled from a process of its own (bench/flood-poller.ts), so a busy flood
+    // process does not add its own delays to the latencies
+    const polling = runChild<PollerResult>('flood-poller.js', { IZH_FLOOD_PORT: String(port) });
+    poller = polling;
+    await message(polling.child, 'ready', polling.result);
     child.send({ type: 'measure' });
+    const clientLoop = monitorEventLoopDelay({ resolution: 1 });
+    clientLoop.enable();
     const floodAgent = new Agent({ keepAlive: true, maxSockets: concurrency });
     const statuses: Record<string, number> = {};
     const requestLatencies: number[] = [];
@@ -314,37 +305,43 @@ export async function flood(options: Partial<FloodOptions> = {}): Promise<FloodF
     const worker = async () => {
       while (next < requests.length && performance.now() - began < timeLimitMs) {
         const r = requests[next++];
-        const reply = await send(floodAgent, port, 'POST', '/api/flood', r.body, 60_000);
+        const reply = await send(floodAgent, port, '/api/flood', r.body, 60_000);
         statuses[reply.status] = (statuses[reply.status] ?? 0) + 1;
         requestLatencies.push(reply.ms);
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
     const wallMs = performance.now() - began;
-    polling = false;
-    clearInterval(poll);
-    await Promise.all(polls);
+    clientLoop.disable();
+    floodAgent.destroy();
+    polling.child.send({ type: 'stop' });
+    const polled = await polling.result;
     clearInterval(sampler);
-    const report = message<{ value: FloodChildReport }>('report');
+    const report = message<{ value: FloodChildReport }>(child, 'report', failed);
     child.send({ type: 'report' });
     const childReport = (await report).value;
-    floodAgent.destroy();
-    adminAgent.destroy();
+    // IZH_FLOOD_TIMELINE=file writes the admin latencies, in the order they were sent
+    if (process.env.IZH_FLOOD_TIMELINE) writeFileSync(process.env.IZH_FLOOD_TIMELINE, JSON.stringify(polled.latencies));
     return {
-      adminP99: percentile(adminLatencies, 99),
-      adminMax: Math.max(...adminLatencies),
-      adminPolls: adminLatencies.length,
-      adminFailures,
+      adminP99: percentile(polled.latencies, 99),
+      adminMax: Math.max(...polled.latencies),
+      adminPolls: polled.latencies.length,
+      adminFailures: polled.failures,
       rssPeak,
       rssIdle,
       statuses,
       requestP99: percentile(requestLatencies, 99),
       sent: requestLatencies.length,
       wallMs,
+      clientLoopMaxMs: clientLoop.max / 1e6,
       child: childReport,
     };
   } finally {
-    failed.catch(() => undefined);
+    if (sampler) clearInterval(sampler);
+    if (poller && poller.child.exitCode === null && poller.child.signalCode === null) {
+      poller.result.catch(() => undefined);
+      poller.child.kill('SIGKILL');
+    }
     // a clean exit writes the CPU profile; a child that does not exit within 5 s is killed
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -362,7 +359,8 @@ export async function floodBench(): Promise<BenchLine[]> {
   process.stderr.write(
     `flood: ${f.sent} requests in ${(f.wallMs / 1000).toFixed(1)} s (status ${JSON.stringify(f.statuses)}, request p99 ${f.requestP99.toFixed(0)} ms); ` +
       `admin polls ${f.adminPolls} (failed ${JSON.stringify(f.adminFailures)}), p99 ${f.adminP99.toFixed(0)} ms, max ${f.adminMax.toFixed(0)} ms; RSS idle ${f.rssIdle.toFixed(0)} MB, peak ${f.rssPeak.toFixed(0)} MB; ` +
-      `Node-RED heap peak ${f.child.heapPeakMB.toFixed(0)} MB, external peak ${f.child.externalPeakMB.toFixed(0)} MB, event loop max ${f.child.eventLoopMaxMs.toFixed(0)} ms, logged ${f.child.errors} errors and ${f.child.warnings} warnings\n`,
+      `Node-RED heap peak ${f.child.heapPeakMB.toFixed(0)} MB, external peak ${f.child.externalPeakMB.toFixed(0)} MB, event loop max ${f.child.eventLoopMaxMs.toFixed(0)} ms ` +
+      `(the flood's own ${f.clientLoopMaxMs.toFixed(0)} ms), logged ${f.child.errors} errors and ${f.child.warnings} warnings\n`,
   );
   if (f.sent < DEFAULTS.requests) process.stderr.write(`flood: only ${f.sent} of ${DEFAULTS.requests} requests were answered within the time limit of ${DEFAULTS.timeLimitMs / 1000} s\n`);
   return [
