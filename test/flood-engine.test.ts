@@ -1,12 +1,13 @@
 /**
  * The engine's side of item 8 of issue 8 (floods and big runs): a step where a whole population
- * spikes at once is recorded a block at a time with the same result as one spike at a time, a
+ * spikes at once is recorded a block at a time (its times as one run) with the same result as
+ * one spike at a time, a
  * result can be built in typed arrays (allocated untouched, filled a slice at a time) with the
  * same numbers as the plain one, a monitor's reset reuses its counts, and a real-time chunk that
  * needs several slices yields to the event loop between them.
  */
 import { describe, expect, it } from 'vitest';
-import { Column, copyViews, copyViewsTyped } from '../lib/engine/column';
+import { Column, copyViews, copyViewsTyped, RunColumn } from '../lib/engine/column';
 import { normalizeStateMonitor, SpikeMonitor } from '../lib/engine/monitors';
 import { Network, type NetworkDescription } from '../lib/engine/network';
 import { NeuronGroup, normalizeNeuron } from '../lib/engine/neuron';
@@ -66,6 +67,63 @@ describe('a column', () => {
     expect(Array.from(i)).toEqual(plain[1]);
     expect(empty.length).toBe(0);
     expect(() => copyViewsTyped([times.view()], (a) => a).value).toThrow('the result is not complete yet');
+  });
+});
+
+describe('a run-length column (spike times)', () => {
+  it('holds, drops, finds and copies what a plain column holds, through a long random sequence of operations', () => {
+    // a small seeded generator: the same sequence every time
+    let seed = 12345;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const runs = new RunColumn();
+    const plain = Column.float64(7);
+    let time = 0;
+    const views: Array<{ run: ReturnType<RunColumn['view']>; plain: ReturnType<Column['view']> }> = [];
+    for (let op = 0; op < 3000; op++) {
+      const r = random();
+      if (r < 0.45) {
+        // a step: no spike, one, or many at the same time; sometimes the same time again
+        if (random() < 0.8) time += random() < 0.5 ? 0.25 : 1;
+        const count = Math.floor(random() * random() * 40);
+        runs.pushRepeated(time, count);
+        for (let i = 0; i < count; i++) plain.push(time);
+      } else if (r < 0.55) {
+        runs.push(time);
+        plain.push(time);
+      } else if (r < 0.65) {
+        const p = plain.start + Math.floor(random() * (plain.length + 3));
+        runs.dropBefore(p);
+        plain.dropBefore(p);
+      } else if (r < 0.67) {
+        runs.clear();
+        plain.clear();
+      } else if (r < 0.8) {
+        const bound = time - random() * 20;
+        expect(runs.firstAbove(bound)).toBe(plain.firstAbove(bound));
+      } else if (r < 0.9 && plain.length > 0) {
+        const p = plain.start + Math.floor(random() * plain.length);
+        expect(runs.at(p)).toBe(plain.at(p));
+      } else {
+        const from = plain.start + Math.floor(random() * (plain.length + 1));
+        const to = from + Math.floor(random() * (plain.end - from + 1));
+        views.push({ run: runs.view(from, to), plain: plain.view(from, to) });
+      }
+      expect([runs.start, runs.end, runs.length]).toEqual([plain.start, plain.end, plain.length]);
+    }
+    expect(runs.slice()).toEqual(plain.slice());
+    // views taken along the way are frozen and copy (plainly, typed, a few at a time) what the plain ones copy
+    expect(views.length).toBeGreaterThan(100);
+    for (const view of views) {
+      const expected = view.plain.toArray();
+      expect(view.run.toArray()).toEqual(expected);
+      const typed = copyViewsTyped([view.run], ([a]) => a);
+      while (!typed.work(3)) { /* a few at a time */ }
+      expect(typed.value).toBeInstanceOf(Float64Array);
+      expect(Array.from(typed.value)).toEqual(expected);
+      const pieces = copyViews([view.run], ([a]) => a);
+      while (!pieces.work(5)) { /* a few at a time */ }
+      expect(pieces.value).toEqual(expected);
+    }
   });
 });
 

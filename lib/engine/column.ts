@@ -116,8 +116,19 @@ export class Column {
   }
 }
 
+/** What copyViews and copyViewsTyped read: a frozen range of numbers. */
+export interface View {
+  readonly length: number;
+  /** appends elements [done, done + count) of the range to `out`; returns how many */
+  copyInto(out: number[], done: number, count: number): number;
+  /** copies elements [done, done + count) of the range into out[done ..]; returns how many */
+  copyIntoTyped(out: Block, done: number, count: number): number;
+  /** an empty typed array of the right kind for the whole range */
+  typedArray(): Block;
+}
+
 /** Elements [from, to) of a column at the time the view was taken. */
-export class ColumnView {
+export class ColumnView implements View {
   constructor(
     private readonly blocks: Block[],
     private readonly base: number,
@@ -183,7 +194,7 @@ export class ColumnView {
  * A plain array is allocated and grown in one piece, so a very long one blocks the event loop
  * however it is filled (see copyViewsTyped).
  */
-export function copyViews<T>(views: readonly ColumnView[], finish: (arrays: number[][]) => T): { work(budget: number): boolean; readonly value: T } {
+export function copyViews<T>(views: readonly View[], finish: (arrays: number[][]) => T): { work(budget: number): boolean; readonly value: T } {
   const arrays = views.map(() => [] as number[]);
   let current = 0;
   let value: T | undefined;
@@ -212,7 +223,7 @@ export function copyViews<T>(views: readonly ColumnView[], finish: (arrays: numb
  * allocated without being touched and filled a slice at a time, so no single step copies or
  * allocates more than a slice, whatever the size. For results too long for plain arrays.
  */
-export function copyViewsTyped<T>(views: readonly ColumnView[], finish: (arrays: Block[]) => T): { work(budget: number): boolean; readonly value: T } {
+export function copyViewsTyped<T>(views: readonly View[], finish: (arrays: Block[]) => T): { work(budget: number): boolean; readonly value: T } {
   const arrays = views.map((view) => view.typedArray());
   const copied = views.map(() => 0);
   let current = 0;
@@ -236,4 +247,158 @@ export function copyViewsTyped<T>(views: readonly ColumnView[], finish: (arrays:
       return value;
     },
   };
+}
+
+/**
+ * A column of ascending numbers that come in runs of equal values (the time of every spike of a
+ * step), stored as one value and one start position per run: a step in which a million neurons
+ * spike adds one run, not a million numbers. Positions, views and dropping work as in Column;
+ * a view expands the runs as it is copied.
+ */
+export class RunColumn {
+  /** the value of each run, and the absolute position of its first element */
+  private readonly values = Column.float64(4096);
+  private readonly starts = Column.float64(4096);
+  /** absolute positions of the first live element and one past the last */
+  start = 0;
+  end = 0;
+
+  get length(): number {
+    return this.end - this.start;
+  }
+
+  push(x: number): void {
+    this.pushRepeated(x, 1);
+  }
+
+  /** Appends `count` copies of x: one run (or a longer last run when x equals its value). */
+  pushRepeated(x: number, count: number): void {
+    if (count <= 0) return;
+    if (this.values.length === 0 || this.values.at(this.values.end - 1) !== x) {
+      this.values.push(x);
+      this.starts.push(this.end);
+    }
+    this.end += count;
+  }
+
+  /** The absolute run index of the run holding position p (start <= p < end). */
+  private runOf(p: number): number {
+    let lo = this.starts.start, hi = this.starts.end - 1;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (this.starts.at(mid) <= p) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** The element at absolute position p (start <= p < end). */
+  at(p: number): number {
+    return this.values.at(this.runOf(p));
+  }
+
+  /** Forgets every element before absolute position p, and the runs that held only those. */
+  dropBefore(p: number): void {
+    if (p <= this.start) return;
+    this.start = Math.min(p, this.end);
+    if (this.start === this.end) {
+      this.values.dropBefore(this.values.end);
+      this.starts.dropBefore(this.starts.end);
+      return;
+    }
+    const r = this.runOf(this.start);
+    this.values.dropBefore(r);
+    this.starts.dropBefore(r);
+  }
+
+  clear(): void {
+    this.values.clear();
+    this.starts.clear();
+    this.start = this.end = 0;
+  }
+
+  /** First absolute position whose element is greater than `bound`. */
+  firstAbove(bound: number): number {
+    const values = this.values;
+    let lo = values.start, hi = values.end;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (values.at(mid) > bound) hi = mid; else lo = mid + 1;
+    }
+    return lo === values.end ? this.end : Math.max(this.start, this.starts.at(lo));
+  }
+
+  /** A frozen view of [from, to), unaffected by later pushes, drops or clears. */
+  view(from = this.start, to = this.end): RunView {
+    const first = Math.max(from, this.start);
+    if (first >= to) return new RunView([], [], first, first);
+    const r0 = this.runOf(first);
+    const r1 = this.runOf(to - 1);
+    const values: number[] = [];
+    const starts: number[] = [];
+    for (let r = r0; r <= r1; r++) {
+      values.push(this.values.at(r));
+      starts.push(this.starts.at(r));
+    }
+    return new RunView(values, starts, first, to);
+  }
+
+  /** Elements [from, to) as a plain array, at once (small ranges: live chunks). */
+  slice(from = this.start, to = this.end): number[] {
+    return this.view(from, to).toArray();
+  }
+}
+
+/** Elements [from, to) of a RunColumn at the time the view was taken; runs are expanded as they are copied. */
+export class RunView implements View {
+  constructor(
+    /** the runs covering [from, to): their values and absolute start positions */
+    private readonly values: number[],
+    private readonly starts: number[],
+    readonly from: number,
+    readonly to: number,
+  ) {}
+
+  get length(): number {
+    return Math.max(0, this.to - this.from);
+  }
+
+  /** Calls fill(value, at, n) for the runs of elements [from + done, from + done + count), at counted from `from`; returns how many. */
+  private each(done: number, count: number, fill: (value: number, at: number, n: number) => void): number {
+    let p = this.from + done;
+    const stop = Math.min(this.to, p + count);
+    const first = p;
+    // the run holding p
+    let lo = 0, hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (this.starts[mid] <= p) lo = mid; else hi = mid - 1;
+    }
+    for (let r = lo; p < stop; r++) {
+      const runEnd = r + 1 < this.starts.length ? this.starts[r + 1] : this.to;
+      const n = Math.min(stop, runEnd) - p;
+      fill(this.values[r], p - this.from, n);
+      p += n;
+    }
+    return p - first;
+  }
+
+  copyInto(out: number[], done: number, count: number): number {
+    return this.each(done, count, (value, _at, n) => {
+      for (let i = 0; i < n; i++) out.push(value);
+    });
+  }
+
+  copyIntoTyped(out: Block, done: number, count: number): number {
+    return this.each(done, count, (value, at, n) => out.fill(value, at, at + n));
+  }
+
+  typedArray(): Block {
+    return new Float64Array(this.length);
+  }
+
+  toArray(): number[] {
+    const out: number[] = [];
+    this.copyInto(out, 0, this.length);
+    return out;
+  }
 }

@@ -14,7 +14,7 @@
  * live chunk handed it out is counted: the next chunk says `dropped: n`. Nothing recorded
  * vanishes unannounced.
  */
-import { Column, copyViews, copyViewsTyped, type ColumnView } from './column';
+import { Column, copyViews, copyViewsTyped, RunColumn, type View } from './column';
 import type { NeuronGroup, SpikingGroup } from './neuron';
 import { finishNow, type Incremental } from './slices';
 import { DEFAULT_MAX_SPIKES, DEFAULT_MAX_VALUES, fieldOf, readerOf, STATE_VARIABLES } from './schema';
@@ -56,7 +56,7 @@ export interface SpikeMonitorSpec {
  * `step`: nothing until it holds two windows, then everything older than one window, so
  * trimming is rare and amortised O(1).
  */
-function windowStart(times: Column, step: number, w: number, dt: number): number {
+function windowStart(times: Column | RunColumn, step: number, w: number, dt: number): number {
   if (w <= 0 || times.length === 0 || times.at(times.start) > (step - 2 * w) * dt) return times.start;
   return times.firstAbove((step - w) * dt);
 }
@@ -103,7 +103,8 @@ export interface SpikeChunk {
 }
 
 export class SpikeMonitor {
-  private times = Column.float64();
+  /** spike times, one run per step with spikes (a synchronous step of a million spikes is one run) */
+  private times = new RunColumn();
   private indices = Column.int32();
   private readonly counts: Int32Array;
   /** absolute position of the first spike the next chunk hands out */
@@ -210,7 +211,7 @@ export class SpikeMonitor {
   }
 
   /** What a snapshot copies (views of the stored spikes), and how it becomes a result: everything else is read now. */
-  private parts(): { views: ColumnView[]; assemble: <T, I>(times: T, indices: I) => SpikeResultOf<T, I> } {
+  private parts(): { views: View[]; assemble: <T, I>(times: T, indices: I) => SpikeResultOf<T, I> } {
     const seconds = this.span / 1000;
     const size = this.group.size;
     const steps = this.firstStep < 0 ? 0 : this.lastStep - this.firstStep + 1;
@@ -381,7 +382,7 @@ export class StateMonitor {
   }
 
   /** What a result of samples [from, to) copies, and how the copies become the result. */
-  private parts(from: number, to: number, dropped = 0): { views: ColumnView[]; assemble: <A>(arrays: A[]) => StateResultOf<A> } {
+  private parts(from: number, to: number, dropped = 0): { views: View[]; assemble: <A>(arrays: A[]) => StateResultOf<A> } {
     const names = [...this.series.keys()];
     const views = [this.t.view(from, to), ...names.flatMap((name) => this.series.get(name)!.map((c) => c.view(from, to)))];
     const head = { population: this.populationName, dt: this.dt * this.spec.every, indices: this.indices.slice(), truncated: this.truncated };
