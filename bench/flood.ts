@@ -10,6 +10,8 @@
  * the child's RSS is read from /proc every 20 ms. Lines:
  *   flood_admin_p99_ms   99th percentile of the admin API's latency during the flood (< 250 ms)
  *   flood_rss_peak_mb    the child's peak RSS (under the memory budget, 256 MB, plus its idle RSS)
+ * The 50 clients are connected before the flood starts (Node accepts one new connection per
+ * turn of its event loop, so a burst of new connections delays every connection behind it).
  * Everything stays on 127.0.0.1; the flood stops by itself after its requests (or its time
  * limit) and kills the child. `node dist/bench/flood.js` runs it alone.
  */
@@ -289,6 +291,13 @@ export async function flood(options: Partial<FloodOptions> = {}): Promise<FloodF
       if (rss !== null) rssPeak = Math.max(rssPeak, rss);
     }, 20);
 
+    // the flood's clients connect first, each with a request that reaches no node: Node (libuv
+    // 1.46) accepts one new connection per turn of its event loop, so 50 connections opened at
+    // the moment the flood starts would hold up the admin API's connections behind them
+    const floodAgent = new Agent({ keepAlive: true, maxSockets: concurrency });
+    const warmUp = JSON.stringify({ to: 'nowhere' });
+    await Promise.all(Array.from({ length: concurrency }, () => send(floodAgent, port, '/api/flood', warmUp, 60_000)));
+
     // the admin API is polled from a process of its own (bench/flood-poller.ts), so a busy flood
     // process does not add its own delays to the latencies
     const polling = runChild<PollerResult>('flood-poller.js', { IZH_FLOOD_PORT: String(port) });
@@ -297,7 +306,6 @@ export async function flood(options: Partial<FloodOptions> = {}): Promise<FloodF
     child.send({ type: 'measure' });
     const clientLoop = monitorEventLoopDelay({ resolution: 1 });
     clientLoop.enable();
-    const floodAgent = new Agent({ keepAlive: true, maxSockets: concurrency });
     const statuses: Record<string, number> = {};
     const requestLatencies: number[] = [];
     let next = 0;
