@@ -153,10 +153,10 @@ const GROUPS: BenchGroup[] = [
   },
   { name: 'eventloop', run: eventloopBench },
   { name: 'flood', run: floodBench },
-  // Plug-in point for bench/runner-scaling.ts (another branch): import { runnerScaling } from
-  // './runner-scaling' and add
+  // Plug-in point for bench/runner-scaling.ts (left to the lead to wire): import { runnerScaling }
+  // from './runner-scaling' (async, returning {name, value, unit} lines) and add
   //   { name: 'runner', run: runnerScaling },
-  // its runner_copies1000_over_100_ratio line gets its target (at most 10) from TARGETS above.
+  // here; its runner_copies1000_over_100_ratio line gets its target (at most 10) from TARGETS above.
 ];
 
 async function main(): Promise<void> {
