@@ -1,23 +1,30 @@
 /**
- * npm run bench: prints machine-readable lines `BENCH <name> <value> <unit>`.
- *  - neuron updates per second of the published scheme for N = 10,000 and N = 1,000,000;
- *  - the same for the general path (rk4) at N = 10,000, for comparison;
- *  - real-time runs at 0.1x, 1x and 10x: chunks per second and the lag of simulated time
- *    behind wall time × speed, in chunks;
- *  - in-process latency from a clock start to the final monitor message of the pattern-A
- *    example flow, through the embedded Node-RED runtime (median and worst of 30 starts).
- * Each throughput figure is the best of several repetitions (the machine is shared).
+ * npm run bench [-- --check] [-- --only group,group]: prints machine-readable lines
+ * `BENCH <name> <value> <unit>`, by group:
+ *  - throughput: neuron updates per second of the published scheme for N = 10,000 and
+ *    N = 1,000,000, and of the general path (rk4) at N = 10,000, for comparison;
+ *  - realtime: real-time runs at 0.1x, 1x and 10x: chunks per second and the lag of simulated
+ *    time behind wall time × speed, in chunks;
+ *  - latency: in-process latency from a clock start to the final monitor message of the
+ *    pattern-A example flow, through the embedded Node-RED runtime (median and worst of 30);
+ *  - eventloop: the largest event-loop delay of Node-RED over a batch run of 1,000,000 neurons
+ *    whose spike monitor keeps every spike, until its result reached the next node
+ *    (bench/eventloop.ts);
+ *  - flood: 10,000 random commands through an http-in flow while the admin API is polled: its
+ *    p99 latency and Node-RED's peak RSS (bench/flood.ts).
+ * Lines with a target are checked by `--check`: the exit code is 1, and the missed targets are
+ * listed, when a figure is above its target. Each throughput figure is the best of several
+ * repetitions (the machine is shared).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_INTERVAL, Network, normalizeClock, normalizeNeuron, normalizeSource, Simulation, type Scheme } from '../lib';
+import { eventloopBench } from './eventloop';
+import { floodBench } from './flood';
+import { formatLine, missedTargets, parseBenchArgs, type BenchGroup, type BenchLine } from './harness';
 
 const ROOT = join(__dirname, '..', '..');
-
-function report(name: string, value: number, unit: string): void {
-  process.stdout.write(`BENCH ${name} ${Number(value.toPrecision(4))} ${unit}\n`);
-}
 
 function updatesPerSecond(size: number, steps: number, scheme: Scheme, repetitions: number): number {
   const network = new Network({
@@ -108,24 +115,83 @@ function realtime(speed: number, seconds: number): Promise<{ rate: number; lagCh
   });
 }
 
+/** Targets by line name, for lines whose module does not set its own. */
+const TARGETS: Record<string, { max: number }> = {
+  runner_copies1000_over_100_ratio: { max: 10 },
+};
+
+const GROUPS: BenchGroup[] = [
+  {
+    name: 'throughput',
+    run: async () => [
+      { name: 'neuron_updates_n10000_izhikevich', value: updatesPerSecond(10_000, 20_000, 'izhikevich', 5) / 1e6, unit: 'M/s' },
+      { name: 'neuron_updates_n1000000_izhikevich', value: updatesPerSecond(1_000_000, 200, 'izhikevich', 5) / 1e6, unit: 'M/s' },
+      { name: 'neuron_updates_n10000_rk4', value: updatesPerSecond(10_000, 2_000, 'rk4', 3) / 1e6, unit: 'M/s' },
+    ],
+  },
+  {
+    name: 'realtime',
+    run: async () => {
+      const lines: BenchLine[] = [];
+      for (const speed of [0.1, 1, 10]) {
+        const { rate, lagChunks } = await realtime(speed, 3);
+        lines.push({ name: `realtime_speed${speed}_updates_per_second`, value: rate, unit: '1/s' });
+        lines.push({ name: `realtime_speed${speed}_max_lag`, value: lagChunks, unit: 'chunks' });
+      }
+      return lines;
+    },
+  },
+  {
+    name: 'latency',
+    run: async () => {
+      const { median, worst } = await latency(30);
+      return [
+        { name: 'pattern_a_start_to_final_message_median', value: median, unit: 'ms' },
+        { name: 'pattern_a_start_to_final_message_worst', value: worst, unit: 'ms' },
+      ];
+    },
+  },
+  { name: 'eventloop', run: eventloopBench },
+  { name: 'flood', run: floodBench },
+  // Plug-in point for bench/runner-scaling.ts (left to the lead to wire): import { runnerScaling }
+  // from './runner-scaling' (async, returning {name, value, unit} lines) and add
+  //   { name: 'runner', run: runnerScaling },
+  // here; its runner_copies1000_over_100_ratio line gets its target (at most 10) from TARGETS above.
+];
+
 async function main(): Promise<void> {
-  report('neuron_updates_n10000_izhikevich', updatesPerSecond(10_000, 20_000, 'izhikevich', 5) / 1e6, 'M/s');
-  report('neuron_updates_n1000000_izhikevich', updatesPerSecond(1_000_000, 200, 'izhikevich', 5) / 1e6, 'M/s');
-  report('neuron_updates_n10000_rk4', updatesPerSecond(10_000, 2_000, 'rk4', 3) / 1e6, 'M/s');
-  for (const speed of [0.1, 1, 10]) {
-    const { rate, lagChunks } = await realtime(speed, 3);
-    report(`realtime_speed${speed}_updates_per_second`, rate, '1/s');
-    report(`realtime_speed${speed}_max_lag`, lagChunks, 'chunks');
+  const options = parseBenchArgs(process.argv.slice(2), GROUPS.map((g) => g.name));
+  const lines: BenchLine[] = [];
+  const failed: string[] = [];
+  for (const group of GROUPS) {
+    if (options.only && !options.only.includes(group.name)) continue;
+    try {
+      for (const line of await group.run()) {
+        const checked = { ...line, target: line.target ?? TARGETS[line.name] };
+        lines.push(checked);
+        process.stdout.write(`${formatLine(checked)}\n`);
+      }
+    } catch (e) {
+      failed.push(group.name);
+      process.stderr.write(`bench: the ${group.name} group failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+    }
   }
-  const { median, worst } = await latency(30);
-  report('pattern_a_start_to_final_message_median', median, 'ms');
-  report('pattern_a_start_to_final_message_worst', worst, 'ms');
+  if (!options.check) {
+    if (failed.length > 0) process.exitCode = 1;
+    return;
+  }
+  const missed = missedTargets(lines);
+  for (const line of missed) process.stdout.write(`MISSED ${formatLine(line).slice('BENCH '.length)}, target at most ${Number(line.target!.max.toPrecision(4))} ${line.unit}\n`);
+  for (const name of failed) process.stdout.write(`MISSED group ${name} failed to run\n`);
+  const checked = lines.filter((l) => l.target !== undefined).length;
+  process.stdout.write(missed.length + failed.length === 0 ? `CHECK passed: ${checked} targets met\n` : `CHECK failed: ${missed.length} of ${checked} targets missed${failed.length ? `, ${failed.length} groups failed` : ''}\n`);
+  if (missed.length + failed.length > 0) process.exitCode = 1;
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (e) => {
-    process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
-    process.exit(1);
+    process.stderr.write(`bench failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(2);
   },
 );

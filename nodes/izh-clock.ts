@@ -5,7 +5,7 @@
  */
 import { BUDGET_SETTING, checkRunMemory, DEFAULT_MEMORY_BUDGET_MB } from '../lib/engine/budget';
 import { clocksOf, compileNetwork, labelOf, type FlowNode } from '../lib/flow/compiler';
-import { Network } from '../lib/engine/network';
+import { Network, type NetworkDescription } from '../lib/engine/network';
 import { normalizeClock, Simulation, type ClockSettings, type RunEvent } from '../lib/engine/simulation';
 import { requirePreset } from '../lib/flow/presets';
 import { ConfigError, optionalNumber, toNumber } from '../lib/engine/validate';
@@ -42,6 +42,44 @@ function dispatchDeploys(RED: NodeRED): void {
       }
     }
   });
+}
+
+/**
+ * Commands that may wait for a clock: one that arrives while others wait (or while a run's
+ * results are being sent) is refused beyond this many.
+ */
+export const MAX_WAITING_COMMANDS = 100;
+
+/** Commands run in one turn of the event loop until they took this long (ms); later ones wait for the next turn. */
+export const COMMAND_MS_PER_TURN = 10;
+
+/**
+ * The shape of a network: everything its Network object is built from except the neurons'
+ * parameters and the sources' currents, which a running network takes as they change. Two
+ * descriptions of the same shape can share one Network (see reusable).
+ */
+function shapeOf(description: NetworkDescription): string {
+  return JSON.stringify({
+    ...description,
+    populations: description.populations.map((p) => ({ id: p.id, name: p.name, size: p.spec.size })),
+    sources: description.sources.map((s) => ({ id: s.id, name: s.name, targets: s.targets })),
+  });
+}
+
+/**
+ * The network of the last run, made to stand for `description` if it has the same shape: its
+ * neurons and sources take the description's specs and everything goes back to t = 0. A new
+ * start or run then allocates nothing (a population of millions of neurons holds tens of MB,
+ * and allocating it again for each start blocks Node-RED and leaves the old one to the GC).
+ * Networks with synapses or spike generators are built afresh every time.
+ */
+function reusable(network: Network | undefined, description: NetworkDescription): Network | null {
+  if (!network || network.dt !== description.dt || (description.projections?.length ?? 0) > 0 || (description.generators?.length ?? 0) > 0) return null;
+  if (shapeOf(network.description) !== shapeOf(description)) return null;
+  for (const p of description.populations) network.setNeuron(p.id, p.spec);
+  for (const s of description.sources) network.setSource(s.id, s.spec);
+  network.reset();
+  return network;
 }
 
 export default function register(RED: NodeRED): void {
@@ -138,13 +176,18 @@ export default function register(RED: NodeRED): void {
         });
     };
 
-    /** Compiles the deployed flow into this clock's network and attaches its nodes. */
+    /**
+     * Compiles the deployed flow into this clock's network and attaches its nodes. A flow that
+     * does not compile leaves the last run as it was; one of the same shape reuses its network.
+     */
     const build = (): ActiveRun => {
-      release();
       // the memory budget comes from settings.js (izhClockMemoryBudget, MB); a run that would exceed it is refused
       const memoryBudgetMB = optionalNumber(BUDGET_SETTING, RED.settings?.[BUDGET_SETTING], DEFAULT_MEMORY_BUDGET_MB, { above: 0 });
       const compiled = compileNetwork(deployedGraph(RED, node.id), node.id, (id) => (id === node.id ? patch : memberOf(id)?.patch?.()), { memoryBudgetMB, env: deployedEnv(RED) });
-      const network = new Network(compiled.description);
+      const previous = run?.network;
+      // the old network is let go before a new one is allocated, so the two never need memory at once
+      release();
+      const network = reusable(previous, compiled.description) ?? new Network(compiled.description);
       let current: ActiveRun;
       const simulation = new Simulation(network, compiled.clock.settings, {
         onChunk: () => forEachMember(current, (id) => void safely(current, id, (m) => m.chunk?.(current))),
@@ -231,20 +274,71 @@ export default function register(RED: NodeRED): void {
       }
     };
 
-    /** Commands that arrive while a run's results are still being sent, in their order. */
-    let waiting: Promise<void> = Promise.resolve();
+    /**
+     * Commands run in their order: at once while the clock is free; otherwise they wait. A
+     * burst of commands (each may build a network or compute a step) runs at most
+     * COMMAND_MS_PER_TURN of them per turn of the event loop, so it never blocks Node-RED in
+     * one piece, and none runs while a run's results are being sent. At most
+     * MAX_WAITING_COMMANDS wait; more are refused.
+     */
+    const waiting: Array<{ command: string; msg: NodeMessage }> = [];
+    /** ms spent on commands in this turn of the event loop */
+    let spentThisTurn = 0;
+    let turnEnds: ReturnType<typeof setImmediate> | null = null;
+    let turn: ReturnType<typeof setImmediate> | null = null;
+    let awaitingResults = false;
+    let closed = false;
+    const free = () => finalizing === 0 && spentThisTurn < COMMAND_MS_PER_TURN;
+    const perform = (command: string, msg: NodeMessage) => {
+      turnEnds ??= setImmediate(() => {
+        turnEnds = null;
+        spentThisTurn = 0;
+      });
+      const began = performance.now();
+      try {
+        execute(command, msg);
+      } finally {
+        spentThisTurn += performance.now() - began;
+      }
+    };
+    const drain = () => {
+      if (turn !== null || awaitingResults || closed || waiting.length === 0) return;
+      turn = setImmediate(() => {
+        turn = null;
+        if (closed) return;
+        if (finalizing > 0) {
+          awaitingResults = true;
+          void announced.then(() => {
+            awaitingResults = false;
+            drain();
+          });
+          return;
+        }
+        while (waiting.length > 0 && free()) {
+          const { command, msg } = waiting.shift()!;
+          try {
+            perform(command, msg);
+          } catch (e) {
+            reportError(node, config, e, msg);
+          }
+        }
+        drain();
+      });
+    };
     onInput(node, config, (msg) => {
       const command = commandOf(msg);
       if (!command || !(COMMANDS as readonly string[]).includes(command)) {
         throw new ConfigError('msg.payload', msg.payload, `is not a clock command; send one of ${COMMANDS.join(', ')} (run needs msg.ms, step takes msg.steps)`);
       }
-      if (finalizing === 0) {
-        execute(command, msg);
+      if (waiting.length === 0 && free()) {
+        perform(command, msg);
         return;
       }
-      waiting = Promise.all([waiting, announced])
-        .then(() => execute(command, msg))
-        .catch((e) => reportError(node, config, e, msg));
+      if (waiting.length >= MAX_WAITING_COMMANDS) {
+        throw new ConfigError('msg.payload', msg.payload, `was refused: ${MAX_WAITING_COMMANDS} commands are already waiting for this clock (a burst of commands takes turns with the rest of Node-RED, and commands wait while a run's results are being sent); send commands more slowly`);
+      }
+      waiting.push({ command, msg });
+      drain();
     });
 
     // A deploy of modified nodes only leaves this clock running while nodes of its network are
@@ -268,6 +362,10 @@ export default function register(RED: NodeRED): void {
     if (settings?.startOnDeploy) afterDeploy.add(onStarted);
 
     node.on('close', (_removed: boolean, done: () => void) => {
+      closed = true;
+      waiting.length = 0;
+      if (turn !== null) clearImmediate(turn);
+      if (turnEnds !== null) clearImmediate(turnEnds);
       release();
       afterDeploy.delete(onDeployed);
       afterDeploy.delete(onStarted);

@@ -2,8 +2,10 @@
  * The part the monitor nodes share (spike, state, rate and weight monitors): they observe a
  * neuron, a spike generator or a synapse node in a clock's network and send what it recorded, every chunk when `live` is on and at the end of a run (finished, stopped or
  * failed), as plain arrays or as Dashboard 2 chart messages. The end-of-run result is copied
- * a slice at a time, so a big run's end does not block Node-RED. The last result stays
- * readable for the headless runner.
+ * a slice at a time, so a big run's end does not block Node-RED; a result whose arrays would
+ * hold more than PLAIN_ARRAY_LIMIT numbers comes in typed arrays (a plain array that long is
+ * allocated and filled in one piece, blocking Node-RED for a tenth of a second and more). The
+ * last result stays readable for the headless runner, in plain arrays.
  */
 import type { FlowNode } from '../lib/flow/compiler';
 import { normalizeMonitorOutput, type MonitorOutput } from '../lib/flow/monitor-output';
@@ -25,6 +27,24 @@ export interface Recorder {
   takeChunk(): object;
   /** the result so far, as a job copied a slice at a time */
   snapshot(): Incremental<object>;
+  /** the same in typed arrays (Float64Array, Int32Array for neuron indices), for monitors whose results can be long */
+  typedSnapshot?(): Incremental<object>;
+  /** numbers the longest array of a snapshot taken now would hold */
+  readonly resultLength?: number;
+}
+
+/**
+ * The end-of-run message of the arrays format holds typed arrays (Float64Array; Int32Array for
+ * spike indices) instead of plain arrays when they would be longer than this: 8 MB a plain
+ * array, allocated in a few ms. Indexing and length work the same; Node-RED's debug sidebar
+ * shows them, Array.from(...) makes plain arrays of them.
+ */
+export const PLAIN_ARRAY_LIMIT = 1_000_000;
+
+/** A result with any typed array in it (times, v[j], ...) turned into plain arrays, for the headless runner. */
+export function plainResult(result: object): object {
+  const plain = (x: unknown): unknown => (ArrayBuffer.isView(x) ? Array.from(x as Float64Array) : Array.isArray(x) ? x.map(plain) : x);
+  return Object.fromEntries(Object.entries(result).map(([key, value]) => [key, plain(value)]));
 }
 
 export interface MonitorKind {
@@ -80,6 +100,8 @@ export function registerMonitor(RED: NodeRED, kind: MonitorKind): void {
     const member: SimulationMember = {
       attach(run) {
         if (!run || !output) return;
+        // the last run's result is no longer the one to read; let it go before the new run records
+        delete node.izhResult;
         node.status({ fill: 'green', shape: 'dot', text: 'recording' });
         // a fresh run: empty the charts fed by this monitor
         if (output.format === 'chart') node.send(Array.from({ length: outputs }, () => ({ topic, event: 'clear', t: 0, payload: [] })));
@@ -94,8 +116,18 @@ export function registerMonitor(RED: NodeRED, kind: MonitorKind): void {
         const recorder = kind.recorder(run, node.id);
         if (!recorder) return;
         const t = run.network.time;
-        const result = await finishInSlices(recorder.snapshot());
-        node.izhResult = { monitor: kind.monitor, result };
+        // charts and pictures are drawn from plain arrays; the arrays format takes typed ones when they are long
+        const long = output.format === 'arrays' && !output.svg && (recorder.resultLength ?? 0) > PLAIN_ARRAY_LIMIT;
+        const typedJob = long ? recorder.typedSnapshot?.() : undefined;
+        const typed = typedJob !== undefined;
+        const result = await finishInSlices(typedJob ?? recorder.snapshot());
+        let plain: object | null = typed ? null : result;
+        node.izhResult = {
+          monitor: kind.monitor,
+          get result() {
+            return (plain ??= plainResult(result));
+          },
+        };
         node.status({ fill: 'blue', shape: 'dot', text: kind.summary(result) });
         // live charts already hold every point; other formats get the whole run now
         if (output.format === 'chart' && output.live) return;

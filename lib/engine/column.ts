@@ -8,7 +8,7 @@
  *    clear() starts new blocks instead of reusing the old ones for the same reason.
  */
 
-type Block = Float64Array | Int32Array;
+export type Block = Float64Array | Int32Array;
 
 export class Column {
   private blocks: Block[] = [];
@@ -38,6 +38,37 @@ export class Column {
     if (b === this.blocks.length) this.blocks.push(this.make(this.blockSize));
     this.blocks[b][offset - b * this.blockSize] = x;
     this.end++;
+  }
+
+  /** Appends `count` copies of x, a block at a time (a step where many neurons spike at once). */
+  pushRepeated(x: number, count: number): void {
+    let left = count;
+    while (left > 0) {
+      const [block, inBlock, n] = this.room(left);
+      block.fill(x, inBlock, inBlock + n);
+      this.end += n;
+      left -= n;
+    }
+  }
+
+  /** Appends source[0 .. count), a block at a time. */
+  pushFrom(source: Float64Array | Int32Array, count: number): void {
+    let done = 0;
+    while (done < count) {
+      const [block, inBlock, n] = this.room(count - done);
+      block.set(source.subarray(done, done + n), inBlock);
+      this.end += n;
+      done += n;
+    }
+  }
+
+  /** The block the next element goes to (added if needed), the position in it, and how many of `wanted` fit there. */
+  private room(wanted: number): [Block, number, number] {
+    const offset = this.end - this.base;
+    const b = Math.floor(offset / this.blockSize);
+    if (b === this.blocks.length) this.blocks.push(this.make(this.blockSize));
+    const inBlock = offset - b * this.blockSize;
+    return [this.blocks[b], inBlock, Math.min(wanted, this.blockSize - inBlock)];
   }
 
   /** The element at absolute position p (start <= p < end). */
@@ -76,7 +107,7 @@ export class Column {
 
   /** A frozen view of [from, to): the blocks as they are now, unaffected by later pushes, drops or clears. */
   view(from = this.start, to = this.end): ColumnView {
-    return new ColumnView(this.blocks.slice(), this.base, this.blockSize, Math.max(from, this.start), to);
+    return new ColumnView(this.blocks.slice(), this.base, this.blockSize, Math.max(from, this.start), to, this.make);
   }
 
   /** Elements [from, to) as a plain array, at once (small ranges: live chunks). */
@@ -85,14 +116,27 @@ export class Column {
   }
 }
 
+/** What copyViews and copyViewsTyped read: a frozen range of numbers. */
+export interface View {
+  readonly length: number;
+  /** appends elements [done, done + count) of the range to `out`; returns how many */
+  copyInto(out: number[], done: number, count: number): number;
+  /** copies elements [done, done + count) of the range into out[done ..]; returns how many */
+  copyIntoTyped(out: Block, done: number, count: number): number;
+  /** an empty typed array of the right kind for the whole range */
+  typedArray(): Block;
+}
+
 /** Elements [from, to) of a column at the time the view was taken. */
-export class ColumnView {
+export class ColumnView implements View {
   constructor(
     private readonly blocks: Block[],
     private readonly base: number,
     private readonly blockSize: number,
     readonly from: number,
     readonly to: number,
+    /** makes a typed array of the column's kind */
+    private readonly make: (n: number) => Block,
   ) {}
 
   get length(): number {
@@ -116,6 +160,27 @@ export class ColumnView {
     return p - first;
   }
 
+  /** Copies elements [from + done, from + done + count) into out[done ..]; returns how many it copied. */
+  copyIntoTyped(out: Block, done: number, count: number): number {
+    let p = this.from + done;
+    const stop = Math.min(this.to, p + count);
+    const first = p;
+    while (p < stop) {
+      const offset = p - this.base;
+      const b = Math.floor(offset / this.blockSize);
+      const inBlock = offset - b * this.blockSize;
+      const n = Math.min(stop - p, this.blockSize - inBlock);
+      out.set(this.blocks[b].subarray(inBlock, inBlock + n), p - this.from);
+      p += n;
+    }
+    return p - first;
+  }
+
+  /** An empty typed array of the column's kind (Float64Array or Int32Array) for the whole view. */
+  typedArray(): Block {
+    return this.make(this.length);
+  }
+
   toArray(): number[] {
     const out: number[] = [];
     this.copyInto(out, 0, this.length);
@@ -126,8 +191,10 @@ export class ColumnView {
 /**
  * Copies several column views into plain arrays a slice at a time: the Incremental job behind
  * every monitor result. `finish` turns the arrays into the result once all are copied.
+ * A plain array is allocated and grown in one piece, so a very long one blocks the event loop
+ * however it is filled (see copyViewsTyped).
  */
-export function copyViews<T>(views: readonly ColumnView[], finish: (arrays: number[][]) => T): { work(budget: number): boolean; readonly value: T } {
+export function copyViews<T>(views: readonly View[], finish: (arrays: number[][]) => T): { work(budget: number): boolean; readonly value: T } {
   const arrays = views.map(() => [] as number[]);
   let current = 0;
   let value: T | undefined;
@@ -149,4 +216,189 @@ export function copyViews<T>(views: readonly ColumnView[], finish: (arrays: numb
       return value;
     },
   };
+}
+
+/**
+ * The same job into typed arrays of the columns' kinds (Float64Array, Int32Array): they are
+ * allocated without being touched and filled a slice at a time, so no single step copies or
+ * allocates more than a slice, whatever the size. For results too long for plain arrays.
+ */
+export function copyViewsTyped<T>(views: readonly View[], finish: (arrays: Block[]) => T): { work(budget: number): boolean; readonly value: T } {
+  const arrays = views.map((view) => view.typedArray());
+  const copied = views.map(() => 0);
+  let current = 0;
+  let value: T | undefined;
+  return {
+    work(budget: number): boolean {
+      let left = budget;
+      while (current < views.length && left > 0) {
+        const view = views[current];
+        const n = view.copyIntoTyped(arrays[current], copied[current], Math.min(left, view.length - copied[current]));
+        copied[current] += n;
+        left -= n;
+        if (copied[current] >= view.length) current++;
+      }
+      while (current < views.length && views[current].length === 0) current++;
+      if (current >= views.length && value === undefined) value = finish(arrays);
+      return current >= views.length;
+    },
+    get value(): T {
+      if (value === undefined) throw new Error('the result is not complete yet');
+      return value;
+    },
+  };
+}
+
+/**
+ * A column of ascending numbers that come in runs of equal values (the time of every spike of a
+ * step), stored as one value and one start position per run: a step in which a million neurons
+ * spike adds one run, not a million numbers. Positions, views and dropping work as in Column;
+ * a view expands the runs as it is copied.
+ */
+export class RunColumn {
+  /** the value of each run, and the absolute position of its first element */
+  private readonly values = Column.float64(4096);
+  private readonly starts = Column.float64(4096);
+  /** absolute positions of the first live element and one past the last */
+  start = 0;
+  end = 0;
+
+  get length(): number {
+    return this.end - this.start;
+  }
+
+  push(x: number): void {
+    this.pushRepeated(x, 1);
+  }
+
+  /** Appends `count` copies of x: one run (or a longer last run when x equals its value). */
+  pushRepeated(x: number, count: number): void {
+    if (count <= 0) return;
+    if (this.values.length === 0 || this.values.at(this.values.end - 1) !== x) {
+      this.values.push(x);
+      this.starts.push(this.end);
+    }
+    this.end += count;
+  }
+
+  /** The absolute run index of the run holding position p (start <= p < end). */
+  private runOf(p: number): number {
+    let lo = this.starts.start, hi = this.starts.end - 1;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (this.starts.at(mid) <= p) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** The element at absolute position p (start <= p < end). */
+  at(p: number): number {
+    return this.values.at(this.runOf(p));
+  }
+
+  /** Forgets every element before absolute position p, and the runs that held only those. */
+  dropBefore(p: number): void {
+    if (p <= this.start) return;
+    this.start = Math.min(p, this.end);
+    if (this.start === this.end) {
+      this.values.dropBefore(this.values.end);
+      this.starts.dropBefore(this.starts.end);
+      return;
+    }
+    const r = this.runOf(this.start);
+    this.values.dropBefore(r);
+    this.starts.dropBefore(r);
+  }
+
+  clear(): void {
+    this.values.clear();
+    this.starts.clear();
+    this.start = this.end = 0;
+  }
+
+  /** First absolute position whose element is greater than `bound`. */
+  firstAbove(bound: number): number {
+    const values = this.values;
+    let lo = values.start, hi = values.end;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (values.at(mid) > bound) hi = mid; else lo = mid + 1;
+    }
+    return lo === values.end ? this.end : Math.max(this.start, this.starts.at(lo));
+  }
+
+  /** A frozen view of [from, to), unaffected by later pushes, drops or clears. */
+  view(from = this.start, to = this.end): RunView {
+    const first = Math.max(from, this.start);
+    if (first >= to) return new RunView([], [], first, first);
+    const r0 = this.runOf(first);
+    const r1 = this.runOf(to - 1);
+    const values: number[] = [];
+    const starts: number[] = [];
+    for (let r = r0; r <= r1; r++) {
+      values.push(this.values.at(r));
+      starts.push(this.starts.at(r));
+    }
+    return new RunView(values, starts, first, to);
+  }
+
+  /** Elements [from, to) as a plain array, at once (small ranges: live chunks). */
+  slice(from = this.start, to = this.end): number[] {
+    return this.view(from, to).toArray();
+  }
+}
+
+/** Elements [from, to) of a RunColumn at the time the view was taken; runs are expanded as they are copied. */
+export class RunView implements View {
+  constructor(
+    /** the runs covering [from, to): their values and absolute start positions */
+    private readonly values: number[],
+    private readonly starts: number[],
+    readonly from: number,
+    readonly to: number,
+  ) {}
+
+  get length(): number {
+    return Math.max(0, this.to - this.from);
+  }
+
+  /** Calls fill(value, at, n) for the runs of elements [from + done, from + done + count), at counted from `from`; returns how many. */
+  private each(done: number, count: number, fill: (value: number, at: number, n: number) => void): number {
+    let p = this.from + done;
+    const stop = Math.min(this.to, p + count);
+    const first = p;
+    // the run holding p
+    let lo = 0, hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (this.starts[mid] <= p) lo = mid; else hi = mid - 1;
+    }
+    for (let r = lo; p < stop; r++) {
+      const runEnd = r + 1 < this.starts.length ? this.starts[r + 1] : this.to;
+      const n = Math.min(stop, runEnd) - p;
+      fill(this.values[r], p - this.from, n);
+      p += n;
+    }
+    return p - first;
+  }
+
+  copyInto(out: number[], done: number, count: number): number {
+    return this.each(done, count, (value, _at, n) => {
+      for (let i = 0; i < n; i++) out.push(value);
+    });
+  }
+
+  copyIntoTyped(out: Block, done: number, count: number): number {
+    return this.each(done, count, (value, at, n) => out.fill(value, at, at + n));
+  }
+
+  typedArray(): Block {
+    return new Float64Array(this.length);
+  }
+
+  toArray(): number[] {
+    const out: number[] = [];
+    this.copyInto(out, 0, this.length);
+    return out;
+  }
 }

@@ -6,13 +6,15 @@
  * and everything since the last reset at the end of a run: `result()` at once, or
  * `snapshot()`, a job that copies it a slice at a time (lib/engine/slices.ts) so the end of a
  * big run does not block the event loop. Recordings live in block columns (column.ts): a
- * snapshot stays valid while the network goes on or is reset.
+ * snapshot stays valid while the network goes on or is reset. `typedSnapshot()` gives the same
+ * result in typed arrays, for results too long for plain arrays (a plain array of millions of
+ * numbers is allocated in one piece, which blocks the event loop however it is filled).
  *
  * With a window, a monitor keeps only the last `window` ms. What the window drops before a
  * live chunk handed it out is counted: the next chunk says `dropped: n`. Nothing recorded
  * vanishes unannounced.
  */
-import { Column, copyViews } from './column';
+import { Column, copyViews, copyViewsTyped, RunColumn, type View } from './column';
 import type { NeuronGroup, SpikingGroup } from './neuron';
 import { finishNow, type Incremental } from './slices';
 import { DEFAULT_MAX_SPIKES, DEFAULT_MAX_VALUES, fieldOf, readerOf, STATE_VARIABLES } from './schema';
@@ -54,7 +56,7 @@ export interface SpikeMonitorSpec {
  * `step`: nothing until it holds two windows, then everything older than one window, so
  * trimming is rare and amortised O(1).
  */
-function windowStart(times: Column, step: number, w: number, dt: number): number {
+function windowStart(times: Column | RunColumn, step: number, w: number, dt: number): number {
   if (w <= 0 || times.length === 0 || times.at(times.start) > (step - 2 * w) * dt) return times.start;
   return times.firstAbove((step - w) * dt);
 }
@@ -69,14 +71,18 @@ export function normalizeSpikeMonitor(raw: Record<string, unknown>): SpikeMonito
   };
 }
 
-export interface SpikeResult {
+export type SpikeResult = SpikeResultOf<number[], number[]>;
+/** A spike result in typed arrays (SpikeMonitor.typedSnapshot). */
+export type TypedSpikeResult = SpikeResultOf<Float64Array, Int32Array>;
+
+export interface SpikeResultOf<Times, Indices> {
   population: string;
   size: number;
   /** first and last recorded grid time (ms) */
   t0: number;
   t1: number;
-  times: number[];
-  indices: number[];
+  times: Times;
+  indices: Indices;
   total: number;
   /** mean rate over the population and the recorded time (Hz) */
   meanRate: number;
@@ -97,9 +103,10 @@ export interface SpikeChunk {
 }
 
 export class SpikeMonitor {
-  private times = Column.float64();
+  /** spike times, one run per step with spikes (a synchronous step of a million spikes is one run) */
+  private times = new RunColumn();
   private indices = Column.int32();
-  private counts: Int32Array;
+  private readonly counts: Int32Array;
   /** absolute position of the first spike the next chunk hands out */
   private chunkStart = 0;
   private firstStep = -1;
@@ -132,16 +139,18 @@ export class SpikeMonitor {
       this.times.dropBefore(keepFrom);
       this.indices.dropBefore(keepFrom);
     }
-    for (let s = 0; s < g.spikeCount; s++) {
-      const i = g.spikeIndices[s];
-      this.counts[i]++;
-      this.spikes++;
-      if (this.times.length >= this.maxSpikes) {
-        this.truncated = true;
-        continue;
-      }
-      this.times.push(t);
-      this.indices.push(i);
+    const n = g.spikeCount;
+    const spiked = g.spikeIndices;
+    const counts = this.counts;
+    for (let s = 0; s < n; s++) counts[spiked[s]]++;
+    this.spikes += n;
+    // the first spikes of the step up to the cap are stored, a block at a time (a synchronous
+    // population may fire all at once)
+    const kept = Math.min(n, Math.max(0, this.maxSpikes - this.times.length));
+    if (kept < n) this.truncated = true;
+    if (kept > 0) {
+      this.times.pushRepeated(t, kept);
+      this.indices.pushFrom(spiked, kept);
     }
   }
 
@@ -153,7 +162,7 @@ export class SpikeMonitor {
   reset(): void {
     this.times.clear();
     this.indices.clear();
-    this.counts = new Int32Array(this.group.size); // a snapshot may still read the old counts
+    this.counts.fill(0); // a snapshot copies the counts when it is taken
     this.chunkStart = 0;
     this.firstStep = this.lastStep = -1;
     this.spikes = 0;
@@ -182,10 +191,31 @@ export class SpikeMonitor {
 
   /** The result so far, built a slice at a time (finishInSlices) or at once (finishNow). */
   snapshot(): Incremental<SpikeResult> {
+    const { views, assemble } = this.parts();
+    return copyViews(views, ([times, indices]) => assemble(times, indices));
+  }
+
+  /** The same result with times in a Float64Array and indices in an Int32Array. */
+  typedSnapshot(): Incremental<TypedSpikeResult> {
+    const { views, assemble } = this.parts();
+    return copyViewsTyped(views, ([times, indices]) => assemble(times as Float64Array, indices as Int32Array));
+  }
+
+  /** Spikes a snapshot taken now would hold (the length of its arrays). */
+  get resultLength(): number {
+    return this.times.end - this.firstStored();
+  }
+
+  private firstStored(): number {
+    return this.windowSteps > 0 ? this.times.firstAbove((this.lastStep - this.windowSteps) * this.dt) : this.times.start;
+  }
+
+  /** What a snapshot copies (views of the stored spikes), and how it becomes a result: everything else is read now. */
+  private parts(): { views: View[]; assemble: <T, I>(times: T, indices: I) => SpikeResultOf<T, I> } {
     const seconds = this.span / 1000;
     const size = this.group.size;
     const steps = this.firstStep < 0 ? 0 : this.lastStep - this.firstStep + 1;
-    const from = this.windowSteps > 0 ? this.times.firstAbove((this.lastStep - this.windowSteps) * this.dt) : this.times.start;
+    const from = this.firstStored();
     const base = {
       population: this.populationName,
       size,
@@ -197,8 +227,8 @@ export class SpikeMonitor {
       window: this.windowSteps > 0 ? this.windowSteps * this.dt : undefined,
       counts: size <= MAX_PER_NEURON_SUMMARY ? Array.from(this.counts) : undefined,
     };
-    return copyViews([this.times.view(from), this.indices.view(from)], ([times, indices]) => {
-      const result: SpikeResult = { population: base.population, size, t0: base.t0, t1: base.t1, times, indices, total: base.total, meanRate: base.meanRate };
+    const assemble = <T, I>(times: T, indices: I): SpikeResultOf<T, I> => {
+      const result: SpikeResultOf<T, I> = { population: base.population, size, t0: base.t0, t1: base.t1, times, indices, total: base.total, meanRate: base.meanRate };
       if (base.counts) {
         result.counts = base.counts;
         result.rates = base.counts.map((c) => (seconds > 0 ? c / seconds : 0));
@@ -206,7 +236,8 @@ export class SpikeMonitor {
       if (base.truncated) result.truncated = true;
       if (base.window !== undefined) result.window = base.window;
       return result;
-    });
+    };
+    return { views: [this.times.view(from), this.indices.view(from)], assemble };
   }
 
   result(): SpikeResult {
@@ -251,16 +282,20 @@ export function normalizeStateMonitor(raw: Record<string, unknown>): StateMonito
   };
 }
 
-export interface StateResult {
+export type StateResult = StateResultOf<number[]>;
+/** A state result in typed arrays (StateMonitor.typedSnapshot). */
+export type TypedStateResult = StateResultOf<Float64Array>;
+
+export interface StateResultOf<Values> {
   population: string;
   /** sampling interval (ms) and sample times (ms) */
   dt: number;
-  t: number[];
+  t: Values;
   indices: number[];
   /** one array per recorded neuron for each recorded variable: v[j][sample] */
-  v?: number[][];
-  u?: number[][];
-  I?: number[][];
+  v?: Values[];
+  u?: Values[];
+  I?: Values[];
   /** true when the recording budget was reached and later samples were dropped */
   truncated: boolean;
   /** with a window: the samples cover only the last `window` ms */
@@ -342,18 +377,25 @@ export class StateMonitor {
 
   /** Samples [from, to) as a result, copied a slice at a time. */
   private between(from: number, to: number, dropped = 0): Incremental<StateResult> {
+    const { views, assemble } = this.parts(from, to, dropped);
+    return copyViews(views, assemble);
+  }
+
+  /** What a result of samples [from, to) copies, and how the copies become the result. */
+  private parts(from: number, to: number, dropped = 0): { views: View[]; assemble: <A>(arrays: A[]) => StateResultOf<A> } {
     const names = [...this.series.keys()];
     const views = [this.t.view(from, to), ...names.flatMap((name) => this.series.get(name)!.map((c) => c.view(from, to)))];
     const head = { population: this.populationName, dt: this.dt * this.spec.every, indices: this.indices.slice(), truncated: this.truncated };
     const window = this.windowSteps > 0 ? this.windowSteps * this.dt : undefined;
     const perVariable = this.indices.length;
-    return copyViews(views, ([t, ...columns]) => {
-      const result: StateResult = { ...head, t };
+    const assemble = <A>([t, ...columns]: A[]): StateResultOf<A> => {
+      const result: StateResultOf<A> = { ...head, t };
       names.forEach((name, n) => (result[name] = columns.slice(n * perVariable, (n + 1) * perVariable)));
       if (window !== undefined) result.window = window;
       if (dropped > 0) result.dropped = dropped;
       return result;
-    });
+    };
+    return { views, assemble };
   }
 
   /** Samples since the last chunk (at once: a chunk is at most a slice of steps or a window). */
@@ -366,8 +408,22 @@ export class StateMonitor {
 
   /** The result so far (the last window of it with a window), built a slice at a time. */
   snapshot(): Incremental<StateResult> {
-    const from = this.windowSteps > 0 ? this.t.firstAbove((this.lastStep - this.windowSteps) * this.dt) : this.t.start;
-    return this.between(from, this.t.end);
+    return this.between(this.firstKept(), this.t.end);
+  }
+
+  /** The same result with every series (and t) in a Float64Array. */
+  typedSnapshot(): Incremental<TypedStateResult> {
+    const { views, assemble } = this.parts(this.firstKept(), this.t.end);
+    return copyViewsTyped(views, (arrays) => assemble(arrays as Float64Array[]));
+  }
+
+  /** Samples a snapshot taken now would hold (the length of each of its arrays). */
+  get resultLength(): number {
+    return this.t.end - this.firstKept();
+  }
+
+  private firstKept(): number {
+    return this.windowSteps > 0 ? this.t.firstAbove((this.lastStep - this.windowSteps) * this.dt) : this.t.start;
   }
 
   result(): StateResult {

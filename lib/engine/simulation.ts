@@ -124,7 +124,10 @@ export const REAL_TIMERS: Timers = {
 const SLICE_MS = 8;
 /** Progress events at most this often. */
 const PROGRESS_EVERY_MS = 1000;
-/** A real-time chunk computes at most this many batch slices (about 50 ms) before simulated time slips. */
+/**
+ * A real-time chunk computes at most this many batch slices (about 50 ms) before simulated time
+ * slips; a chunk of more than one slice is computed a slice per turn of the event loop.
+ */
 const REALTIME_SLICES = 6;
 
 export class Simulation {
@@ -142,6 +145,8 @@ export class Simulation {
   private stepsPerSlice = 1;
   private lastProgress = 0;
   private slipped = false;
+  /** real time: the step the current chunk computes up to (null between chunks) */
+  private chunkEnd: number | null = null;
 
   constructor(
     readonly network: Network,
@@ -276,6 +281,7 @@ export class Simulation {
       this.timers.cancel(this.timer);
       this.timer = null;
     }
+    this.chunkEnd = null;
     if (this.state === 'running') this.wallBefore += this.timers.now() - this.spanStart;
   }
 
@@ -303,19 +309,31 @@ export class Simulation {
       if (!this.paced) {
         target = Math.min(end, network.nextStep + this.stepsPerSlice);
       } else {
-        const simulated = (this.timers.now() - this.anchorWall) * this.settings.speed;
-        target = Math.min(this.endStep, this.anchorStep + Math.floor(simulated / network.dt + 1e-9) + 1);
-        // a network that cannot keep up (or a process that was suspended) must not pile up an
-        // ever larger backlog: compute at most a slice's worth, and let simulated time slip
-        if (target - network.nextStep > this.stepsPerSlice * REALTIME_SLICES) {
-          target = network.nextStep + this.stepsPerSlice * REALTIME_SLICES;
-          this.slipped = true;
+        if (this.chunkEnd === null) {
+          const simulated = (this.timers.now() - this.anchorWall) * this.settings.speed;
+          let chunkEnd = Math.min(this.endStep, this.anchorStep + Math.floor(simulated / network.dt + 1e-9) + 1);
+          // a network that cannot keep up (or a process that was suspended) must not pile up an
+          // ever larger backlog: compute at most a few slices' worth, and let simulated time slip
+          if (chunkEnd - network.nextStep > this.stepsPerSlice * REALTIME_SLICES) {
+            chunkEnd = network.nextStep + this.stepsPerSlice * REALTIME_SLICES;
+            this.slipped = true;
+          }
+          this.chunkEnd = chunkEnd;
         }
+        // a slice of the chunk now, the rest in the next turns of the event loop
+        target = Math.min(this.chunkEnd, network.nextStep + this.stepsPerSlice);
       }
       const began = this.timers.now();
       const computed = Math.max(0, target - network.nextStep);
       if (computed > 0) network.run(computed);
       this.adaptSlice(this.timers.now() - began, computed);
+      if (this.chunkEnd !== null) {
+        if (network.nextStep < this.chunkEnd) {
+          this.timer = this.timers.soon(() => this.tick());
+          return;
+        }
+        this.chunkEnd = null;
+      }
       if (this.slipped) {
         this.slipped = false;
         this.anchorStep = Math.max(0, network.nextStep - 1);
