@@ -11,7 +11,11 @@
  *    whose spike monitor keeps every spike, until its result reached the next node
  *    (bench/eventloop.ts);
  *  - flood: 10,000 random commands through an http-in flow while the admin API is polled: its
- *    p99 latency and Node-RED's peak RSS (bench/flood.ts).
+ *    p99 latency and Node-RED's peak RSS (bench/flood.ts);
+ *  - networks: wall time per simulated second of the 2003 network (1000 neurons, and 10,000
+ *    with 1,000 targets each) and of the 2006 polychronization network (bench/networks.ts);
+ *  - runner: izh-flow on 100 and on 1000 copies of pattern A, and their ratio
+ *    (bench/runner-scaling.ts).
  * Lines with a target are checked by `--check`: the exit code is 1, and the missed targets are
  * listed, when a figure is above its target. Each throughput figure is the best of several
  * repetitions (the machine is shared).
@@ -22,6 +26,8 @@ import { join } from 'node:path';
 import { DEFAULT_INTERVAL, Network, normalizeClock, normalizeNeuron, normalizeSource, Simulation, type Scheme } from '../lib';
 import { eventloopBench } from './eventloop';
 import { floodBench } from './flood';
+import { networkBenchmarks } from './networks';
+import { runnerScaling } from './runner-scaling';
 import { formatLine, missedTargets, parseBenchArgs, type BenchGroup, type BenchLine } from './harness';
 
 const ROOT = join(__dirname, '..', '..');
@@ -115,11 +121,6 @@ function realtime(speed: number, seconds: number): Promise<{ rate: number; lagCh
   });
 }
 
-/** Targets by line name, for lines whose module does not set its own. */
-const TARGETS: Record<string, { max: number }> = {
-  runner_copies1000_over_100_ratio: { max: 10 },
-};
-
 const GROUPS: BenchGroup[] = [
   {
     name: 'throughput',
@@ -153,10 +154,8 @@ const GROUPS: BenchGroup[] = [
   },
   { name: 'eventloop', run: eventloopBench },
   { name: 'flood', run: floodBench },
-  // Plug-in point for bench/runner-scaling.ts (left to the lead to wire): import { runnerScaling }
-  // from './runner-scaling' (async, returning {name, value, unit} lines) and add
-  //   { name: 'runner', run: runnerScaling },
-  // here; its runner_copies1000_over_100_ratio line gets its target (at most 10) from TARGETS above.
+  { name: 'networks', run: networkBenchmarks },
+  { name: 'runner', run: runnerScaling },
 ];
 
 async function main(): Promise<void> {
@@ -167,9 +166,8 @@ async function main(): Promise<void> {
     if (options.only && !options.only.includes(group.name)) continue;
     try {
       for (const line of await group.run()) {
-        const checked = { ...line, target: line.target ?? TARGETS[line.name] };
-        lines.push(checked);
-        process.stdout.write(`${formatLine(checked)}\n`);
+        lines.push(line);
+        process.stdout.write(`${formatLine(line)}\n`);
       }
     } catch (e) {
       failed.push(group.name);

@@ -13,16 +13,12 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatLine, type BenchLine } from './harness';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'bin', 'izh-flow.js');
 const PATTERN_A = join(ROOT, 'flows', 'neuro-computational features (2004)', 'A tonic spiking.json');
 
-export interface BenchLine {
-  name: string;
-  value: number;
-  unit: string;
-}
 
 interface FlowNode {
   id: string;
@@ -82,14 +78,14 @@ export async function runnerScaling(): Promise<BenchLine[]> {
   return [
     { name: 'runner_copies100_s', value: small, unit: 's' },
     { name: 'runner_copies1000_s', value: large, unit: 's' },
-    { name: 'runner_copies1000_over_100_ratio', value: large / small, unit: 'x' },
+    { name: 'runner_copies1000_over_100_ratio', value: large / small, unit: 'x', target: { max: 10 } },
   ];
 }
 
 if (require.main === module) {
   runnerScaling().then(
     (lines) => {
-      for (const { name, value, unit } of lines) process.stdout.write(`BENCH ${name} ${Number(value.toPrecision(4))} ${unit}\n`);
+      for (const line of lines) process.stdout.write(`${formatLine(line)}\n`);
     },
     (e) => {
       process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
