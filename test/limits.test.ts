@@ -15,6 +15,7 @@ import { Network, type NetworkDescription } from '../lib/engine/network';
 import { normalizeNeuron } from '../lib/engine/neuron';
 import { normalizeClock, Simulation, type RunEvent } from '../lib/engine/simulation';
 import { normalizeSource } from '../lib/engine/sources';
+import { normalizeSynapse } from '../lib/engine/synapses';
 import { ConfigError } from '../lib/engine/validate';
 import clockNode from '../nodes/izh-clock';
 import { FakeTimers } from './support/fake-timers';
@@ -82,6 +83,21 @@ describe('the memory estimate', () => {
     const big = compileNetwork(flow({ dt: 1, duration: 100_000 }, { size: 100_000 }, [spikes()]), 'c', undefined, { memoryBudgetMB: 10_000 });
     const capped = estimateMemory(big.description, big.clock.settings).items.find((i) => i.id === 'sp')!;
     expect(capped.bytes).toBe(100_000 * 4 + DEFAULT_MAX_SPIKES * 12 * 3);
+  });
+
+  it('counts at least what a synapse node holds once built, for every learning rule', () => {
+    for (const plasticity of [{}, { plasticity: 'izhikevich2006' }, { plasticity: 'stdp' }]) {
+      const description: NetworkDescription = {
+        dt: 1,
+        populations: [{ id: 'p', name: 'p', spec: normalizeNeuron({ size: 200, a: 0.02, b: 0.2, c: -65, d: 8 }) }],
+        sources: [],
+        projections: [{ id: 'q', name: 'q', pre: 'p', post: 'p', spec: normalizeSynapse({ rule: 'out-degree', degree: 50, weight: 1, delayKind: 'uniform', delayMin: 1, delayMax: 20, ...plasticity }) }],
+        spikeMonitors: [],
+        stateMonitors: [],
+      };
+      const estimated = estimateMemory(description, normalizeClock({ dt: 1, duration: 10 })).items.find((i) => i.what === 'synapses')!.bytes;
+      expect(estimated, JSON.stringify(plasticity)).toBeGreaterThanOrEqual(new Network(description).projections.get('q')!.bytes);
+    }
   });
 
   it('formats sizes for messages', () => {

@@ -114,11 +114,14 @@ export function estimateMemoryFor(description: NetworkDescription, runSteps: num
     const synapses = expectedSynapses(q.spec, sides);
     const perSynapse = bytesPerSynapse(q.spec);
     const maxDelay = maxDelaySteps(q.spec, dt);
-    const history = q.spec.plasticity.rule === 'izhikevich2006' ? (maxDelay + 1) * sides.nPre * 8 : 0;
+    const rule = q.spec.plasticity.rule;
+    // a learning rule's state beside its per-synapse part: the trace history and the LTD trace of each target (2006), the index of incoming synapses by target
+    const history = rule === 'izhikevich2006' ? (maxDelay + 1) * sides.nPre * 8 + sides.nPost * 8 : 0;
+    const incoming = rule === 'none' ? 0 : (sides.nPost + 1) * 4;
     items.push({
       id: q.id,
       what: 'synapses',
-      bytes: synapses * perSynapse + (sides.nPre + 1) * 4 + history,
+      bytes: synapses * perSynapse + (sides.nPre + 1) * 4 + incoming + history,
       detail: `${count(synapses)} synapses × ${perSynapse} bytes${history ? ' and the learning rule\'s trace history' : ''}`,
     });
     const key = `${q.post}|${q.spec.kind}|${q.spec.tau}`;

@@ -431,7 +431,7 @@ export interface SynapseRandom {
 
 /** Bytes one synapse costs in CSR form (target, weight, delay), plus plasticity state. */
 export function bytesPerSynapse(spec: SynapseSpec): number {
-  const base = 4 + 8 + 2;
+  const base = 4 + 8 + 8 + 2; // target, weight, the weight a reset goes back to, delay
   if (spec.plasticity.rule === 'izhikevich2006') return base + 8 + 4 + 4; // derivative, incoming index, pre index
   if (spec.plasticity.rule === 'stdp') return base + 8 + 8 + 8 + 4 + 4; // two traces, last update, incoming index, pre index
   return base;
