@@ -20,10 +20,10 @@
  * listed, when a figure is above its target. Each throughput figure is the best of several
  * repetitions (the machine is shared).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_INTERVAL, Network, normalizeClock, normalizeNeuron, normalizeSource, Simulation, type Scheme } from '../lib';
+import { userDirWith } from './embedded';
 import { eventloopBench } from './eventloop';
 import { floodBench } from './flood';
 import { networkBenchmarks } from './networks';
@@ -56,8 +56,7 @@ async function latency(repetitions: number): Promise<{ median: number; worst: nu
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const RED = require('node-red');
   const flow = JSON.parse(readFileSync(join(ROOT, 'flows', 'neuro-computational features (2004)', 'A tonic spiking.json'), 'utf8'));
-  const userDir = mkdtempSync(join(tmpdir(), 'izh-bench-'));
-  writeFileSync(join(userDir, 'flows.json'), JSON.stringify(flow));
+  const { userDir, remove } = userDirWith(flow, 'izh-bench-');
   RED.init({ userDir, flowFile: 'flows.json', nodesDir: [ROOT], httpAdminRoot: false, httpNodeRoot: false, logging: { console: { level: 'error' } } });
   const started = new Promise<void>((resolve) => RED.events.once('flows:started', () => resolve()));
   let delivered: (() => void) | null = null;
@@ -82,7 +81,7 @@ async function latency(repetitions: number): Promise<{ median: number; worst: nu
     times.push(performance.now() - began);
   }
   await RED.stop();
-  rmSync(userDir, { recursive: true, force: true });
+  remove();
   times.sort((x, y) => x - y);
   return { median: times[Math.floor(times.length / 2)], worst: times[times.length - 1] };
 }

@@ -188,34 +188,20 @@ export class ColumnView implements View {
   }
 }
 
+/** A job that copies column views a slice at a time (an Incremental job behind a monitor result). */
+export interface CopyJob<T> {
+  work(budget: number): boolean;
+  readonly value: T;
+}
+
 /**
  * Copies several column views into plain arrays a slice at a time: the Incremental job behind
  * every monitor result. `finish` turns the arrays into the result once all are copied.
  * A plain array is allocated and grown in one piece, so a very long one blocks the event loop
  * however it is filled (see copyViewsTyped).
  */
-export function copyViews<T>(views: readonly View[], finish: (arrays: number[][]) => T): { work(budget: number): boolean; readonly value: T } {
-  const arrays = views.map(() => [] as number[]);
-  let current = 0;
-  let value: T | undefined;
-  return {
-    work(budget: number): boolean {
-      let left = budget;
-      while (current < views.length && left > 0) {
-        const view = views[current];
-        const out = arrays[current];
-        const copied = view.copyInto(out, out.length, Math.min(left, view.length - out.length));
-        left -= copied;
-        if (out.length >= view.length) current++;
-      }
-      if (current >= views.length && value === undefined) value = finish(arrays);
-      return current >= views.length;
-    },
-    get value(): T {
-      if (value === undefined) throw new Error('the result is not complete yet');
-      return value;
-    },
-  };
+export function copyViews<T>(views: readonly View[], finish: (arrays: number[][]) => T): CopyJob<T> {
+  return copyJob(views, views.map(() => [] as number[]), (view, out, done, count) => view.copyInto(out, done, count), finish);
 }
 
 /**
@@ -223,8 +209,12 @@ export function copyViews<T>(views: readonly View[], finish: (arrays: number[][]
  * allocated without being touched and filled a slice at a time, so no single step copies or
  * allocates more than a slice, whatever the size. For results too long for plain arrays.
  */
-export function copyViewsTyped<T>(views: readonly View[], finish: (arrays: Block[]) => T): { work(budget: number): boolean; readonly value: T } {
-  const arrays = views.map((view) => view.typedArray());
+export function copyViewsTyped<T>(views: readonly View[], finish: (arrays: Block[]) => T): CopyJob<T> {
+  return copyJob(views, views.map((view) => view.typedArray()), (view, out, done, count) => view.copyIntoTyped(out, done, count), finish);
+}
+
+/** Fills arrays[k] from views[k], at most `budget` numbers per call of work(), then finishes. */
+function copyJob<A, T>(views: readonly View[], arrays: A[], copy: (view: View, out: A, done: number, count: number) => number, finish: (arrays: A[]) => T): CopyJob<T> {
   const copied = views.map(() => 0);
   let current = 0;
   let value: T | undefined;
@@ -233,7 +223,7 @@ export function copyViewsTyped<T>(views: readonly View[], finish: (arrays: Block
       let left = budget;
       while (current < views.length && left > 0) {
         const view = views[current];
-        const n = view.copyIntoTyped(arrays[current], copied[current], Math.min(left, view.length - copied[current]));
+        const n = copy(view, arrays[current], copied[current], Math.min(left, view.length - copied[current]));
         copied[current] += n;
         left -= n;
         if (copied[current] >= view.length) current++;
