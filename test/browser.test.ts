@@ -202,6 +202,15 @@ describe('in the editor', () => {
 });
 
 /** Waits in the page until `scopes()[index]` passes `ready` (a function source of (drawn) => boolean), and returns that very frame. */
+/**
+ * Clicks a dashboard button by dispatching the click on it: a pointer click lands where the
+ * button was a moment before, and on a busy machine the page's layout (texts above it that
+ * change with the run) can move it in between, losing the click.
+ */
+function press(page: Page, label: string): Promise<void> {
+  return page.getByText(label, { exact: true }).dispatchEvent('click');
+}
+
 async function scopeWhen(page: Page, ready: string, index = 0): Promise<ScopeDrawn> {
   const handle = await page.waitForFunction(([source, i]) => {
     const drawn = (window as any).izhScopes()[i as number];
@@ -354,10 +363,10 @@ describe('on the dashboard', () => {
     await seed.press('Enter');
     // the flow has the seed before Start is pressed
     await page.getByText('Seed 7 (press Start).', { exact: false }).waitFor();
-    await page.getByText('Start', { exact: true }).click();
+    await press(page, 'Start');
     await page.getByText('Seed 7.', { exact: false }).waitFor();
     await scopeWhen(page, `(d) => d.main && d.main.runs === 1 && d.main.event === 'running' && d.main.t >= ${NETWORK_WINDOW + 200}`);
-    await page.getByText('Stop', { exact: true }).click();
+    await press(page, 'Stop');
     const drawn = (await scopeWhen(page, "(d) => d.main && d.main.runs === 1 && d.main.event === 'stopped'")).main!;
     const raster = drawn.panels.raster as { times: number[]; indices: number[] };
     expect(drawn.t1 - drawn.t0).toBe(NETWORK_WINDOW);
@@ -413,7 +422,7 @@ describe('on the dashboard', () => {
     // spnet: its raster, rate and the histogram of its 80,000 learning weights, every second
     await page.getByRole('combobox').first().click();
     await page.locator('.v-list-item', { hasText: 'spnet' }).click();
-    await page.getByText('Start', { exact: true }).click();
+    await press(page, 'Start');
     await scopeWhen(page, "(d) => d.main && d.main.runs === 2 && d.main.event === 'running' && d.main.t >= 1100 && d.main.panels.raster.times.length > 0");
     await page.waitForFunction(() => {
       const bars = ((window as any).izhCharts() as ChartData[]).find((c) => c.title.startsWith('spnet: excitatory weights'))?.series[0]?.data ?? [];
@@ -426,7 +435,7 @@ describe('on the dashboard', () => {
     await page.getByText(/^\d+\.\d{3} at t = \d+ s$/).waitFor();
     await hideNotes(page);
     await page.screenshot({ path: join(SHOTS, 'dashboard-network.png') });
-    await page.getByText('Stop', { exact: true }).click();
+    await press(page, 'Stop');
     await scopeWhen(page, "(d) => d.main && d.main.event === 'stopped'");
     await page.close();
   }, TEST_MS);
