@@ -38,6 +38,8 @@ const SUITES = [
   'test/runner-weights.test.ts',
   'test/book-nodes.test.ts',
   'test/clock-listeners.test.ts',
+  'test/flood-nodes.test.ts',
+  'test/big-results.test.ts',
 ];
 
 function run(command, args, options = {}) {
