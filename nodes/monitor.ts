@@ -12,6 +12,8 @@ import { finishInSlices, type Incremental } from '../lib/engine/slices';
 import type { ChartMessage } from '../lib/render/charts';
 import type { Node, NodeMessage, NodeRED } from './api';
 import { enrol, migrated, reportError, serveSchema, showWiring, type ActiveRun, type SimulationMember } from './shared';
+import { say, translate } from './i18n';
+import type { Message } from '../lib/engine/messages';
 
 /** What a monitor records: spikes, state traces, the population rate, synaptic weights. */
 export type MonitorResultKind = 'spike' | 'state' | 'rate' | 'weight';
@@ -31,10 +33,10 @@ export interface MonitorKind {
   type: string;
   monitor: MonitorResultKind;
   /** validates the node's own config; returns the idle status text */
-  check(config: FlowNode): string;
+  check(config: FlowNode): Message;
   recorder(run: ActiveRun, id: string): Recorder | undefined;
   /** status text after a run */
-  summary(result: object): string;
+  summary(result: object): Message;
   /** the result (or a chunk of it) as Dashboard 2 chart messages */
   chart(result: object, label: string, maxPoints: number): ChartMessage[];
   /** outputs of the node (default 1); in the chart format, chartOutput() says where each message goes */
@@ -54,10 +56,10 @@ export function registerMonitor(RED: NodeRED, kind: MonitorKind): void {
     let output: MonitorOutput | null = null;
     try {
       output = normalizeMonitorOutput(config);
-      showWiring(RED, node, config, { fill: 'grey', shape: 'dot', text: kind.check(config) });
+      showWiring(RED, node, config, { fill: 'grey', shape: 'dot', text: translate(RED, kind.check(config)) });
     } catch (e) {
       output = null;
-      reportError(node, config, e);
+      reportError(RED, node, config, e);
     }
     const topic = config.name || kind.type;
     const outputs = kind.outputs ?? 1;
@@ -80,7 +82,7 @@ export function registerMonitor(RED: NodeRED, kind: MonitorKind): void {
     const member: SimulationMember = {
       attach(run) {
         if (!run || !output) return;
-        node.status({ fill: 'green', shape: 'dot', text: 'recording' });
+        node.status({ fill: 'green', shape: 'dot', text: translate(RED, say('izh.status.recording')) });
         // a fresh run: empty the charts fed by this monitor
         if (output.format === 'chart') node.send(Array.from({ length: outputs }, () => ({ topic, event: 'clear', t: 0, payload: [] })));
       },
@@ -96,7 +98,7 @@ export function registerMonitor(RED: NodeRED, kind: MonitorKind): void {
         const t = run.network.time;
         const result = await finishInSlices(recorder.snapshot());
         node.izhResult = { monitor: kind.monitor, result };
-        node.status({ fill: 'blue', shape: 'dot', text: kind.summary(result) });
+        node.status({ fill: 'blue', shape: 'dot', text: translate(RED, kind.summary(result)) });
         // live charts already hold every point; other formats get the whole run now
         if (output.format === 'chart' && output.live) return;
         deliver(output, result, event.event, t);
