@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENGLISH, message } from '../lib/engine/messages';
-import { MESSAGES, SCHEMAS, SOURCE_KINDS } from '../lib/engine/schema';
+import { MESSAGES, PACKAGE_NAME, SCHEMAS, SOURCE_KINDS } from '../lib/engine/schema';
 import { catalogOf, englishCatalog, NODE_SETS, say, translate } from '../nodes/i18n';
 import type { NodeRED } from '../nodes/api';
 
@@ -48,7 +48,15 @@ function usedKeys(): string[] {
       const parts = m[1].split('.');
       if (parts[0] === 'izh' || (NODE_SETS.includes(parts[0]) && parts.length > 2)) keys.add(m[1]);
     }
-    for (const m of text.matchAll(/data-i18n="(?:\[[a-z]+\])?([^"]+)"/g)) keys.add(m[1].replace(/^[^:]*:/, ''));
+    // data-i18n="key", "[html]key", "[placeholder]ns:key;[title]key": keys of Node-RED's own catalogs are not ours
+    for (const m of text.matchAll(/data-i18n="([^"]+)"/g)) {
+      for (const entry of m[1].split(';')) {
+        const bare = entry.replace(/^\[[a-z]+\]/, '');
+        const colon = bare.lastIndexOf(':');
+        if (colon === -1) keys.add(bare);
+        else if (bare.slice(0, colon).startsWith(`${PACKAGE_NAME}/`)) keys.add(bare.slice(colon + 1));
+      }
+    }
   }
   // keys built from a value: a status per source kind and per run event, a count per noun
   for (const kind of SOURCE_KINDS) if (kind !== 'expression') keys.add(`izh-source.status.${kind}`);
