@@ -15,6 +15,7 @@ import { SYNAPSE_DEFAULTS } from '../lib/flow/network-examples';
 import type { Node, NodeMessage, NodeRED, NodeStatus } from './api';
 import { commandOf, enrol, formatCount, formatNumber, migrated, onInput, reportError, serveSchema, showWiring, type ActiveRun, type SimulationMember } from './shared';
 import { say, translate } from './i18n';
+import { commaList, type Value } from '../lib/engine/messages';
 
 /** The fields a message may change: every field of the node. */
 export const SYNAPSE_FIELDS = Object.keys(SYNAPSE_DEFAULTS);
@@ -22,15 +23,15 @@ export const SYNAPSE_FIELDS = Object.keys(SYNAPSE_DEFAULTS);
 const short = (text: string, length = 14) => (text.length > length ? `${text.slice(0, length - 1)}…` : text);
 
 /** The rule in a few words: `out-degree 100, w 6`, `all-to-all, w 0..0.5`, `p 0.1, w 4, τ 5 ms`. */
-export function describeSynapse(spec: SynapseSpec): string {
-  const parts: string[] = [];
+export function describeSynapse(spec: SynapseSpec): Value {
+  const parts: Value[] = [];
   switch (spec.rule) {
     case 'all-to-all': parts.push('all-to-all'); break;
     case 'one-to-one': parts.push('one-to-one'); break;
     case 'probability': parts.push(`p ${formatNumber(spec.probability)}`); break;
     case 'out-degree': parts.push(`out-degree ${spec.degree.toLocaleString('en-US')}`); break;
     case 'in-degree': parts.push(`in-degree ${spec.degree.toLocaleString('en-US')}`); break;
-    case 'list': parts.push(`list of ${spec.connections.length.toLocaleString('en-US')}`); break;
+    case 'list': parts.push(say('izh-synapse.status.list', { count: spec.connections.length.toLocaleString('en-US') })); break;
   }
   const w = spec.weight;
   switch (w.kind) {
@@ -46,8 +47,8 @@ export function describeSynapse(spec: SynapseSpec): string {
     case 'split': parts.push(`1..${formatNumber(d.max)} ms`); break;
   }
   if (spec.kind === 'exponential') parts.push(`τ ${formatNumber(spec.tau)} ms`);
-  if (spec.plasticity.rule !== 'none') parts.push(spec.plasticity.rule === 'stdp' ? 'STDP' : 'learning 2006');
-  return parts.join(', ');
+  if (spec.plasticity.rule !== 'none') parts.push(spec.plasticity.rule === 'stdp' ? 'STDP' : say('izh-synapse.status.learning2006'));
+  return commaList(parts);
 }
 
 /** 640 B, 12.5 kB, 1.4 MB (kB and MB of 1024). */
@@ -82,7 +83,7 @@ export default function register(RED: NodeRED): void {
     const topic = config.name || 'synapse';
     let patch: Record<string, unknown> = {};
     let run: ActiveRun | null = null;
-    const idle = (spec: SynapseSpec): NodeStatus => ({ fill: 'grey', shape: 'dot', text: describeSynapse(spec) });
+    const idle = (spec: SynapseSpec): NodeStatus => ({ fill: 'grey', shape: 'dot', text: translate(RED, describeSynapse(spec)) });
 
     try {
       showWiring(RED, node, config, idle(normalizeSynapse(config)));

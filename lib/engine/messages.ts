@@ -245,11 +245,15 @@ export function isMessage(x: unknown): x is Message {
   return typeof x === 'object' && x !== null && typeof (x as Message).id === 'string' && typeof (x as Message).english === 'string';
 }
 
+/** `a, b, c` (nothing for an empty list). */
+export function commaList(words: readonly Value[]): Value {
+  return words.length === 0 ? '' : words.reduce((first, next) => message('words.comma', { first, next }));
+}
+
 /** `a, b or c` (nothing for an empty list). */
 export function listOr(words: readonly Value[]): Value {
   if (words.length <= 1) return words[0] ?? '';
-  const head = words.slice(0, -1).reduce((first, next) => message('words.comma', { first, next }));
-  return message('words.or', { first: head, last: words[words.length - 1] });
+  return message('words.or', { first: commaList(words.slice(0, -1)), last: words[words.length - 1] });
 }
 
 /** What messages call a kind of node: `neuron` for izh-neuron (the type itself for other types). */
