@@ -124,7 +124,7 @@ export function checkEntries(nodes: unknown): asserts nodes is FlowNode[] {
     if (typeof node.type !== 'string' || node.type === '') throw new RunError(`${where} (${entryLabel(node)}) has no type (got ${show(node.type)})`, 2);
     const first = seen.get(node.id);
     if (first !== undefined) {
-      throw new RunError(`${where} (${entryLabel(node)}) has the id ${JSON.stringify(node.id)} of entry ${first + 1} (${labelOf(nodes[first] as FlowNode)}); ids must be unique`, 2);
+      throw new RunError(`${where} (${entryLabel(node)}) has the id ${JSON.stringify(node.id)} of entry ${first + 1} (${labelOf(nodes[first] as FlowNode).english}); ids must be unique`, 2);
     }
     seen.set(node.id, i);
   });
@@ -148,11 +148,11 @@ export function checkFlow(nodes: unknown, options: RunOptions = {}): FlowClock[]
     try {
       const { settings } = compileNetwork(graph, clock.id, undefined, { memoryBudgetMB: options.memoryBudgetMB, env }).clock;
       if (settings.duration === Infinity && options.timeoutMs === undefined) {
-        throw new RunError(`${labelOf(clock)} runs until stopped (no duration); give a time limit (--timeout ms) or set a duration`, 2);
+        throw new RunError(`${labelOf(clock).english} runs until stopped (no duration); give a time limit (--timeout ms) or set a duration`, 2);
       }
       return { node: clock, settings };
     } catch (e) {
-      if (e instanceof ConfigError) throw new RunError(e.nodeLabel ? e.message : `${labelOf(clock)}: ${e.message}`, 2);
+      if (e instanceof ConfigError) throw new RunError(e.nodeLabel ? e.message : `${labelOf(clock).english}: ${e.message}`, 2);
       throw e;
     }
   });
@@ -275,7 +275,7 @@ export async function runFlow(input: FlowNode[], options: RunOptions = {}): Prom
       ({ node: clock }) =>
         new Promise<RunEvent>((resolve, reject) => {
           const node: Node | null = RED.nodes.getNode(clock.id);
-          if (!node) return reject(new RunError(`${labelOf(clock)} was not created; see the errors above`, 1));
+          if (!node) return reject(new RunError(`${labelOf(clock).english} was not created; see the errors above`, 1));
           node.on(RUN_EVENT, (event: RunEvent) => {
             if (['finished', 'stopped', 'error'].includes(event.event)) {
               ended.set(clock.id, event);
@@ -329,7 +329,7 @@ export async function runFlow(input: FlowNode[], options: RunOptions = {}): Prom
     const unfinished = report.clocks.filter((c) => c.stoppedBy === 'timeout' && Number.isFinite(c.duration));
     if (unfinished.length > 0) {
       const byId = new Map(clocks.map((k) => [k.node.id, k.node]));
-      const which = unfinished.map((c) => `${labelOf(byId.get(c.id)!)} did not finish within --timeout (${options.timeoutMs} ms): stopped at t = ${c.t} ms of ${c.duration} ms`);
+      const which = unfinished.map((c) => `${labelOf(byId.get(c.id)!).english} did not finish within --timeout (${options.timeoutMs} ms): stopped at t = ${c.t} ms of ${c.duration} ms`);
       throw new RunError(`${which.join('\n')}; what it recorded so far is written`, 1, report);
     }
     return report;

@@ -55,6 +55,8 @@ export interface NodeRED {
   log: { warn(message: unknown): void; info(message: unknown): void };
   /** the runtime's settings (settings.js), e.g. izhClockMemoryBudget */
   settings?: Record<string, unknown>;
+  /** a text of the node set's message catalogs in the runtime's language (`namespace:key`, values for its __placeholders__) */
+  _?(key: string, values?: Record<string, unknown>): string;
   /** getSetting reads an environment variable as a node sees it: its group's, its flow's, then process.env */
   util?: { getSetting?(node: Node | null, name: string): unknown };
 }

@@ -9,6 +9,8 @@ import { Network, type NetworkDescription } from '../lib/engine/network';
 import { normalizeClock, Simulation, type ClockSettings, type RunEvent } from '../lib/engine/simulation';
 import { requirePreset } from '../lib/flow/presets';
 import { ConfigError, optionalNumber, toNumber } from '../lib/engine/validate';
+import { LocalizedError, message } from '../lib/engine/messages';
+import { say, translate } from './i18n';
 import type { Node, NodeMessage, NodeRED } from './api';
 import {
   commandOf, deployedEnv, deployedGraph, migrated, savedConfig, resolved, serveSchema, warnStrayWires, formatNumber, memberOf, onInput, reportError, ThrottledStatus, type ActiveRun, type SimulationMember,
@@ -38,7 +40,7 @@ function dispatchDeploys(RED: NodeRED): void {
       try {
         handler(event);
       } catch (e) {
-        RED.log.warn(`izh-clock: ${e instanceof Error ? e.message : String(e)}`);
+        RED.log.warn(translate(RED, say('izh-clock.errors.afterDeploy', { error: e instanceof LocalizedError ? e.text : e instanceof Error ? e.message : String(e) })));
       }
     }
   });
@@ -98,10 +100,10 @@ export default function register(RED: NodeRED): void {
 
     try {
       settings = normalizeClock(resolved(RED, node, config));
-      node.status({ fill: 'grey', shape: 'dot', text: `ready, dt ${settings.dt} ms` });
+      node.status({ fill: 'grey', shape: 'dot', text: translate(RED, say('izh-clock.status.ready', { dt: settings.dt })) });
       warnStrayWires(RED, node, config);
     } catch (e) {
-      reportError(node, config, e);
+      reportError(RED, node, config, e);
     }
 
     const forEachMember = (r: ActiveRun, fn: (id: string) => void) => {
@@ -116,26 +118,26 @@ export default function register(RED: NodeRED): void {
     };
 
     const showEvent = (event: RunEvent) => {
-      const simulated = `${formatNumber(event.t)} ms`;
-      const wall = `${formatNumber(event.wallMs)} ms wall`;
+      const t = formatNumber(event.t);
+      const text = (key: string, values: Record<string, string> = {}) => translate(RED, say(`izh-clock.status.${key}`, { t, ...values }));
       switch (event.event) {
         case 'started':
         case 'resumed':
         case 'progress':
-          status.set({ fill: 'green', shape: 'dot', text: `running ${simulated}` }, event.event !== 'progress');
+          status.set({ fill: 'green', shape: 'dot', text: text('running') }, event.event !== 'progress');
           break;
         case 'paused':
-          status.set({ fill: 'yellow', shape: 'ring', text: `paused at ${simulated}` }, true);
+          status.set({ fill: 'yellow', shape: 'ring', text: text('paused') }, true);
           break;
         case 'finished':
         case 'stopped':
-          status.set({ fill: 'blue', shape: 'dot', text: `${event.event === 'finished' ? 'done' : 'stopped'} ${simulated}, ${wall}` }, true);
+          status.set({ fill: 'blue', shape: 'dot', text: text(event.event === 'finished' ? 'done' : 'stopped', { wall: formatNumber(event.wallMs) }) }, true);
           break;
         case 'reset':
-          status.set({ fill: 'grey', shape: 'dot', text: 'reset to 0 ms' }, true);
+          status.set({ fill: 'grey', shape: 'dot', text: text('reset') }, true);
           break;
         case 'error':
-          status.set({ fill: 'red', shape: 'ring', text: `failed at ${simulated}` }, true);
+          status.set({ fill: 'red', shape: 'ring', text: text('failed') }, true);
           break;
       }
     };
@@ -153,8 +155,8 @@ export default function register(RED: NodeRED): void {
       } catch (e) {
         const target = RED.nodes.getNode(id);
         const memberConfig = r.members.get(id);
-        if (target && memberConfig) reportError(target, memberConfig, e);
-        else reportError(node, config, e);
+        if (target && memberConfig) reportError(RED, target, memberConfig, e);
+        else reportError(RED, node, config, e);
       }
     };
 
@@ -170,7 +172,7 @@ export default function register(RED: NodeRED): void {
           node.send([null, { topic: config.name || 'clock', payload: event }]);
           node.emit(RUN_EVENT, event);
         })
-        .catch((e) => reportError(node, config, e))
+        .catch((e) => reportError(RED, node, config, e))
         .finally(() => {
           if (before) finalizing--;
         });
@@ -193,7 +195,7 @@ export default function register(RED: NodeRED): void {
         onChunk: () => forEachMember(current, (id) => void safely(current, id, (m) => m.chunk?.(current))),
         onEvent: (event) => {
           showEvent(event);
-          if (event.event === 'error') node.error(`${labelOf(config)}: the run failed at ${event.t} ms: ${event.error}`);
+          if (event.event === 'error') node.error(translate(RED, say('izh-clock.errors.runFailed', { node: labelOf(config), t: event.t, error: simulation.failure instanceof LocalizedError ? simulation.failure.text : event.error ?? '' })));
           if (!['finished', 'stopped', 'error'].includes(event.event)) {
             if (event.event === 'paused') forEachMember(current, (id) => void safely(current, id, (m) => m.ended?.(current, event)));
             announce(event);
@@ -204,7 +206,7 @@ export default function register(RED: NodeRED): void {
         },
         // a command's own steps count, not the clock's duration
         checkSteps: (steps) => {
-          checkRunMemory(compiled.description, steps, memoryBudgetMB, compiled.label, Number.isFinite(steps) ? `a run to t = ${formatNumber((steps - 1) * network.dt)} ms` : 'an open-ended run');
+          checkRunMemory(compiled.description, steps, memoryBudgetMB, compiled.label, Number.isFinite(steps) ? message('words.runTo', { t: formatNumber((steps - 1) * network.dt) }) : message('words.openEnded'));
         },
       });
       current = { clockId: node.id, network, simulation, members: compiled.members };
@@ -227,7 +229,7 @@ export default function register(RED: NodeRED): void {
       try {
         settings = normalizeClock(base);
       } catch (e) {
-        throw e instanceof ConfigError ? new ConfigError(`msg.${e.field}`, e.value, e.reason) : e;
+        throw e instanceof ConfigError ? new ConfigError(`msg.${e.field}`, e.value, e.why) : e;
       }
       patch = { ...patch, ...given };
       return true;
@@ -253,11 +255,11 @@ export default function register(RED: NodeRED): void {
         }
         case 'pause':
           if (run?.simulation.state === 'running') run.simulation.pause();
-          else node.warn('pause: the clock is not running');
+          else node.warn(translate(RED, say('izh-clock.warnings.notRunning')));
           return;
         case 'resume':
           if (run?.simulation.state === 'paused') run.simulation.resume();
-          else node.warn('resume: the clock is not paused');
+          else node.warn(translate(RED, say('izh-clock.warnings.notPaused')));
           return;
         case 'stop':
           if (run && (run.simulation.state === 'running' || run.simulation.state === 'paused')) run.simulation.stop();
@@ -319,23 +321,23 @@ export default function register(RED: NodeRED): void {
           try {
             perform(command, msg);
           } catch (e) {
-            reportError(node, config, e, msg);
+            reportError(RED, node, config, e, msg);
           }
         }
         drain();
       });
     };
-    onInput(node, config, (msg) => {
+    onInput(RED, node, config, (msg) => {
       const command = commandOf(msg);
       if (!command || !(COMMANDS as readonly string[]).includes(command)) {
-        throw new ConfigError('msg.payload', msg.payload, `is not a clock command; send one of ${COMMANDS.join(', ')} (run needs msg.ms, step takes msg.steps)`);
+        throw new ConfigError('msg.payload', msg.payload, say('izh-clock.errors.command', { commands: COMMANDS.join(', ') }));
       }
       if (waiting.length === 0 && free()) {
         perform(command, msg);
         return;
       }
       if (waiting.length >= MAX_WAITING_COMMANDS) {
-        throw new ConfigError('msg.payload', msg.payload, `was refused: ${MAX_WAITING_COMMANDS} commands are already waiting for this clock (a burst of commands takes turns with the rest of Node-RED, and commands wait while a run's results are being sent); send commands more slowly`);
+        throw new ConfigError('msg.payload', msg.payload, say('izh-clock.errors.tooManyWaiting', { max: MAX_WAITING_COMMANDS }));
       }
       waiting.push({ command, msg });
       drain();
@@ -349,7 +351,7 @@ export default function register(RED: NodeRED): void {
       const touched = ['added', 'changed', 'removed', 'rewired'].flatMap((key) => (Array.isArray(diff[key]) ? (diff[key] as string[]) : []));
       const graph = deployedGraph(RED, node.id);
       if (!touched.some((id) => run!.members.has(id) || clocksOf(graph, id).includes(node.id))) return;
-      node.warn(`${labelOf(config)}: the deploy changed nodes of the running network, so the run stopped; start it again to run the new flow`);
+      node.warn(translate(RED, say('izh-clock.warnings.redeployed', { node: labelOf(config) })));
       run.simulation.stop();
     };
     afterDeploy.add(onDeployed);

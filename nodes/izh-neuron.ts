@@ -12,6 +12,7 @@ import { ConfigError, oneOf } from '../lib/engine/validate';
 import { neuronParameterNames } from '../lib/engine/schema';
 import type { Node, NodeMessage, NodeRED, NodeStatus } from './api';
 import { commandOf, enrol, formatCount, formatNumber, migrated, onInput, reportError, serveSchema, showWiring, ThrottledStatus, type ActiveRun, type SimulationMember } from './shared';
+import { say, translate } from './i18n';
 
 /** Parameters a message may change: every parameter of both forms (lib/engine/schema.ts), the form, the scheme and the size. */
 const PARAMETERS = [...neuronParameterNames(), 'form', 'scheme', 'size'];
@@ -50,7 +51,7 @@ export default function register(RED: NodeRED): void {
       seedOf(config.seed); // the compiler keys the per-neuron draws by it
       showWiring(RED, node, config, idle(neuronSpecOf(config)));
     } catch (e) {
-      reportError(node, config, e);
+      reportError(RED, node, config, e);
     }
 
     const showActivity = (r: ActiveRun, force: boolean) => {
@@ -58,7 +59,7 @@ export default function register(RED: NodeRED): void {
       if (!group) return;
       // the spike monitor's rule: spikes per neuron over the steps computed times dt
       const rate = meanRateHz(group.totalSpikes, group.size, r.network.nextStep, r.network.dt);
-      status.set({ fill: 'green', shape: force ? 'ring' : 'dot', text: `${formatCount(group.totalSpikes, 'spike')}, ${formatNumber(rate)} Hz` }, force);
+      status.set({ fill: 'green', shape: force ? 'ring' : 'dot', text: translate(RED, say('izh.status.spikesRate', { spikes: formatCount(group.totalSpikes, 'spike'), rate: formatNumber(rate) })) }, force);
     };
 
     const sendSpikeEvents = (r: ActiveRun) => {
@@ -74,7 +75,7 @@ export default function register(RED: NodeRED): void {
       const count = Math.min(times.length, MAX_SPIKE_MESSAGES_PER_CHUNK);
       if (count < times.length && !warnedDrop) {
         warnedDrop = true;
-        node.warn(`${formatCount(times.length, 'spike')} in one chunk; only the first ${count.toLocaleString('en-US')} were sent as messages. Choose "one message per chunk" for busy populations.`);
+        node.warn(translate(RED, say('izh-neuron.warnings.spikeMessages', { spikes: formatCount(times.length, 'spike'), sent: count.toLocaleString('en-US') })));
       }
       const messages: NodeMessage[] = [];
       for (let s = 0; s < count; s++) messages.push({ topic: label, payload: { t: times[s], neuron: indices[s] } });
@@ -85,7 +86,7 @@ export default function register(RED: NodeRED): void {
       patch: () => patch,
       attach(r) {
         run = r;
-        if (r) status.set({ fill: 'green', shape: 'dot', text: '0 spikes' }, true);
+        if (r) status.set({ fill: 'green', shape: 'dot', text: translate(RED, formatCount(0, 'spike')) }, true);
       },
       chunk(r) {
         sendSpikeEvents(r);
@@ -98,7 +99,7 @@ export default function register(RED: NodeRED): void {
     enrol(node, member, () => (run = null));
 
     // bad messages leave the last good parameters in force
-    onInput(node, config, (msg) => {
+    onInput(RED, node, config, (msg) => {
       if (commandOf(msg) === 'reset') {
         run?.network.resetNeuron(node.id);
       } else {
@@ -107,7 +108,7 @@ export default function register(RED: NodeRED): void {
         const change = changeFrom(named ? { [msg.topic as string]: msg.payload } : msg.payload);
         const spec = neuronSpecOf(config, { ...patch, ...change });
         if (run && spec.size !== run.network.populations.get(node.id)?.size) {
-          throw new ConfigError('size', spec.size, 'cannot change during a run; stop the clock and start it again');
+          throw new ConfigError('size', spec.size, say('izh-neuron.errors.sizeRunning'));
         }
         patch = { ...patch, ...change };
         run?.network.setNeuron(node.id, spec);
@@ -117,7 +118,7 @@ export default function register(RED: NodeRED): void {
 
     function changeFrom(payload: unknown): Record<string, unknown> {
       if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
-        throw new ConfigError('msg.payload', payload, 'must be "reset", an object of parameters such as {"a": 0.02, "d": 8} or {"preset": "C"}, or a number with the parameter in msg.topic');
+        throw new ConfigError('msg.payload', payload, say('izh-neuron.errors.payload'));
       }
       const { preset, ...fields } = payload as Record<string, unknown>;
       let change: Record<string, unknown> = {};
@@ -127,10 +128,10 @@ export default function register(RED: NodeRED): void {
         change = { ...Object.fromEntries(PARAMETERS.filter((k) => k !== 'size' && k !== 'scheme').map((k) => [k, ''])), ...found.neuron, scheme: found.scheme };
       }
       for (const [key, value] of Object.entries(fields)) {
-        if (!PARAMETERS.includes(key)) throw new ConfigError(`msg.payload.${key}`, value, `is not a neuron parameter (parameters: ${PARAMETERS.join(', ')})`);
+        if (!PARAMETERS.includes(key)) throw new ConfigError(`msg.payload.${key}`, value, say('izh-neuron.errors.notParameter', { parameters: PARAMETERS.join(', ') }));
         change[key] = value;
       }
-      if (Object.keys(change).length === 0) throw new ConfigError('msg.payload', payload, 'names no parameter to change');
+      if (Object.keys(change).length === 0) throw new ConfigError('msg.payload', payload, say('izh-neuron.errors.parametersNone'));
       return change;
     }
   }

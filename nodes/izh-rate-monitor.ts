@@ -3,6 +3,7 @@ import { normalizeRateMonitor, type RateResult } from '../lib/engine/monitors';
 import { rateChartMessages } from '../lib/render/charts';
 import type { NodeRED } from './api';
 import { formatCount, formatNumber } from './shared';
+import { say } from './i18n';
 import { registerMonitor } from './monitor';
 
 /** The mean of a rate over its bins (Hz), 0 without bins. */
@@ -18,15 +19,16 @@ export default function register(RED: NodeRED): void {
     monitor: 'rate',
     check: (config) => {
       const spec = normalizeRateMonitor(config);
-      const smoothing = spec.smoothing === null ? '' : `, smoothed ${formatNumber(spec.smoothing)} ms`;
-      const window = spec.window === null ? '' : `, last ${formatNumber(spec.window)} ms`;
-      return `bins of ${formatNumber(spec.bin)} ms${smoothing}${window}`;
+      let status = say('izh-rate-monitor.status.idle', { bin: formatNumber(spec.bin) });
+      if (spec.smoothing !== null) status = say('izh-rate-monitor.status.smoothed', { status, smoothing: formatNumber(spec.smoothing) });
+      if (spec.window !== null) status = say('izh-rate-monitor.status.last', { status, window: formatNumber(spec.window) });
+      return status;
     },
     recorder: (run, id) => run.network.rateMonitors.get(id),
     chart: (result, label, maxPoints) => rateChartMessages(result as RateResult, label, maxPoints),
     summary: (result) => {
       const r = result as RateResult;
-      return `${formatCount(r.t.length, 'bin')}, mean ${formatNumber(meanRate(r.rate))} Hz`;
+      return say('izh-rate-monitor.status.summary', { bins: formatCount(r.t.length, 'bin'), rate: formatNumber(meanRate(r.rate)) });
     },
   });
 }

@@ -10,6 +10,8 @@ import { ConfigError } from '../lib/engine/validate';
 import type { Node, NodeRED, NodeStatus } from './api';
 import { fieldNames, fieldOf } from '../lib/engine/schema';
 import { enrol, formatNumber, migrated, savedConfig, onInput, reportError, resolved, serveSchema, showWiring, type ActiveRun, type SimulationMember } from './shared';
+import { say, translate } from './i18n';
+import type { Message } from '../lib/engine/messages';
 
 /** The fields a message may change (everything that describes the current: the schema's fields but the name and version). */
 const FIELDS = fieldNames('izh-source').filter((f) => f !== 'name' && f !== 'version');
@@ -17,16 +19,18 @@ const FIELDS = fieldNames('izh-source').filter((f) => f !== 'name' && f !== 'ver
 /** Source kinds a bare number (the new amplitude) applies to. */
 const AMPLITUDE_KINDS: readonly string[] = fieldOf('izh-source', 'amplitude').when!.kind;
 
-export function describeSource(spec: SourceSpec): string {
+export function describeSource(spec: SourceSpec): Message | string {
+  const status = (values: Record<string, string>) => say(`izh-source.status.${spec.kind}`, values);
   switch (spec.kind) {
-    case 'constant': return `I = ${formatNumber(spec.amplitude)}`;
-    case 'step': return `step to ${formatNumber(spec.amplitude)}`;
-    case 'pulses': return `pulses of ${formatNumber(spec.amplitude)}`;
-    case 'ramp': return `ramp ${formatNumber(spec.slope)}/ms`;
-    case 'sine': return `sine ${formatNumber(spec.frequency)} Hz`;
-    case 'noise': return `noise σ ${formatNumber(spec.std)}`;
-    case 'random-neuron': return `${formatNumber(spec.amplitude)} to a random neuron`;
-    case 'table': return `table of ${spec.points.length.toLocaleString('en-US')}`;
+    case 'constant':
+    case 'step':
+    case 'pulses':
+    case 'random-neuron':
+      return status({ amplitude: formatNumber(spec.amplitude) });
+    case 'ramp': return status({ slope: formatNumber(spec.slope) });
+    case 'sine': return status({ frequency: formatNumber(spec.frequency) });
+    case 'noise': return status({ std: formatNumber(spec.std) });
+    case 'table': return status({ points: spec.points.length.toLocaleString('en-US') });
     case 'expression': return spec.expression.length > 24 ? `${spec.expression.slice(0, 23)}…` : spec.expression;
   }
 }
@@ -40,12 +44,12 @@ export default function register(RED: NodeRED): void {
     const config = migrated(savedConfig(RED, saved));
     let patch: Record<string, unknown> = {};
     let run: ActiveRun | null = null;
-    const idle = (spec: SourceSpec): NodeStatus => ({ fill: 'grey', shape: 'dot', text: describeSource(spec) });
+    const idle = (spec: SourceSpec): NodeStatus => ({ fill: 'grey', shape: 'dot', text: translate(RED, describeSource(spec)) });
 
     try {
       showWiring(RED, node, config, idle(normalizeSource(resolved(RED, node, config))));
     } catch (e) {
-      reportError(node, config, e);
+      reportError(RED, node, config, e);
     }
 
     const member: SimulationMember = {
@@ -56,7 +60,7 @@ export default function register(RED: NodeRED): void {
     };
     enrol(node, member, () => (run = null));
 
-    onInput(node, config, (msg) => {
+    onInput(RED, node, config, (msg) => {
       const change = changeFrom(msg.payload);
       const spec = normalizeSource(resolved(RED, node, config, { ...patch, ...change }));
       patch = { ...patch, ...change };
@@ -66,11 +70,11 @@ export default function register(RED: NodeRED): void {
 
     function changeFrom(payload: unknown): Record<string, unknown> {
       if (typeof payload === 'number') {
-        if (!Number.isFinite(payload)) throw new ConfigError('msg.payload', payload, 'must be a finite number (the new amplitude)');
+        if (!Number.isFinite(payload)) throw new ConfigError('msg.payload', payload, say('izh-source.errors.amplitudeFinite'));
         const kind = patch.kind ?? config.kind ?? 'constant';
         if (kind === 'expression') return { kind: 'constant', amplitude: payload };
         if (!AMPLITUDE_KINDS.includes(String(kind))) {
-          throw new ConfigError('msg.payload', payload, `sets an amplitude, but a ${String(kind)} source has none; send an object of fields, e.g. {"slope": 0.1}`);
+          throw new ConfigError('msg.payload', payload, say('izh-source.errors.noAmplitude', { kind: String(kind) }));
         }
         return { amplitude: payload };
       }
@@ -84,16 +88,16 @@ export default function register(RED: NodeRED): void {
         if (preset !== undefined) {
           // the published input of a pattern, as one expression
           const found = requirePreset('msg.payload.preset', preset);
-          if (Object.keys(fields).length > 0) throw new ConfigError('msg.payload', payload, 'sets a preset, which replaces every field; send other fields in a separate message');
+          if (Object.keys(fields).length > 0) throw new ConfigError('msg.payload', payload, say('izh-source.errors.presetAlone'));
           return { kind: 'expression', expression: presetInputExpression(found) };
         }
         const entries = Object.entries(fields);
         const unknown = entries.find(([key]) => !FIELDS.includes(key));
-        if (unknown) throw new ConfigError(`msg.payload.${unknown[0]}`, unknown[1], `is not a field of a current source (fields: ${FIELDS.join(', ')})`);
-        if (entries.length === 0) throw new ConfigError('msg.payload', payload, 'names no field to change');
+        if (unknown) throw new ConfigError(`msg.payload.${unknown[0]}`, unknown[1], say('izh-source.errors.notField', { fields: FIELDS.join(', ') }));
+        if (entries.length === 0) throw new ConfigError('msg.payload', payload, say('izh.errors.fieldsNone'));
         return Object.fromEntries(entries);
       }
-      throw new ConfigError('msg.payload', payload, 'must be a number (amplitude), a string (expression of t) or an object of fields');
+      throw new ConfigError('msg.payload', payload, say('izh-source.errors.payload'));
     }
   }
 

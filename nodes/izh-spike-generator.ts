@@ -11,17 +11,19 @@ import { ConfigError } from '../lib/engine/validate';
 import { fieldNames } from '../lib/engine/schema';
 import type { Node, NodeRED, NodeStatus } from './api';
 import { enrol, formatCount, formatNumber, migrated, onInput, reportError, serveSchema, showWiring, ThrottledStatus, type ActiveRun, type SimulationMember } from './shared';
+import { say, translate } from './i18n';
+import type { Message } from '../lib/engine/messages';
 
 /** The fields a message may change: the schema's fields but the name and version. */
 export const GENERATOR_FIELDS = fieldNames('izh-spike-generator').filter((f) => f !== 'name' && f !== 'version');
 
 /** `100 × 20 Hz`, `1 spike at 10 ms`, `20 spikes, 20..970 ms`. */
-export function describeGenerator(spec: GeneratorSpec): string {
-  if (spec.kind === 'poisson') return `${spec.size.toLocaleString('en-US')} × ${formatNumber(spec.rate)} Hz`;
+export function describeGenerator(spec: GeneratorSpec): Message {
+  if (spec.kind === 'poisson') return say('izh-spike-generator.status.poisson', { channels: spec.size.toLocaleString('en-US'), rate: formatNumber(spec.rate) });
   const spikes = formatCount(spec.spikes.length, 'spike');
   const times = [...new Set(spec.spikes.map(([t]) => t))];
-  if (times.length <= 3) return `${spikes} at ${times.map(formatNumber).join(', ')} ms`;
-  return `${spikes}, ${formatNumber(times[0])}..${formatNumber(times[times.length - 1])} ms`;
+  if (times.length <= 3) return say('izh-spike-generator.status.timesFew', { spikes, times: times.map(formatNumber).join(', ') });
+  return say('izh-spike-generator.status.timesMany', { spikes, first: formatNumber(times[0]), last: formatNumber(times[times.length - 1]) });
 }
 
 /** Validates a generator node's config (its seed too: the compiler keys its streams by it). */
@@ -39,12 +41,12 @@ export default function register(RED: NodeRED): void {
     const status = new ThrottledStatus(node, 250);
     let patch: Record<string, unknown> = {};
     let run: ActiveRun | null = null;
-    const idle = (spec: GeneratorSpec): NodeStatus => ({ fill: 'grey', shape: 'dot', text: describeGenerator(spec) });
+    const idle = (spec: GeneratorSpec): NodeStatus => ({ fill: 'grey', shape: 'dot', text: translate(RED, describeGenerator(spec)) });
 
     try {
       showWiring(RED, node, config, idle(checkGenerator(config)));
     } catch (e) {
-      reportError(node, config, e);
+      reportError(RED, node, config, e);
     }
 
     const showActivity = (r: ActiveRun, force: boolean) => {
@@ -52,14 +54,14 @@ export default function register(RED: NodeRED): void {
       if (!generator) return;
       // the spike monitor's rule: spikes per channel over the steps computed times dt
       const rate = meanRateHz(generator.totalSpikes, generator.size, r.network.nextStep, r.network.dt);
-      status.set({ fill: 'green', shape: force ? 'ring' : 'dot', text: `${formatCount(generator.totalSpikes, 'spike')}, ${formatNumber(rate)} Hz` }, force);
+      status.set({ fill: 'green', shape: force ? 'ring' : 'dot', text: translate(RED, say('izh.status.spikesRate', { spikes: formatCount(generator.totalSpikes, 'spike'), rate: formatNumber(rate) })) }, force);
     };
 
     const member: SimulationMember = {
       patch: () => patch,
       attach(r) {
         run = r;
-        if (r) status.set({ fill: 'green', shape: 'dot', text: '0 spikes' }, true);
+        if (r) status.set({ fill: 'green', shape: 'dot', text: translate(RED, formatCount(0, 'spike')) }, true);
       },
       chunk: (r) => showActivity(r, false),
       ended: (r) => showActivity(r, true),
@@ -67,27 +69,27 @@ export default function register(RED: NodeRED): void {
     enrol(node, member, () => (run = null));
 
     // a change applies when the clock next builds its network (start); a running network keeps its generator
-    onInput(node, config, (msg) => {
+    onInput(RED, node, config, (msg) => {
       const change = changeFrom(msg.payload);
       const spec = checkGenerator({ ...config, ...patch, ...change });
       patch = { ...patch, ...change };
-      node.status(run ? { fill: 'yellow', shape: 'ring', text: `${describeGenerator(spec)} from the next start` } : idle(spec));
+      node.status(run ? { fill: 'yellow', shape: 'ring', text: translate(RED, say('izh.status.nextStart', { what: describeGenerator(spec) })) } : idle(spec));
     });
 
     function changeFrom(payload: unknown): Record<string, unknown> {
       if (typeof payload === 'number') {
         const kind = patch.kind ?? config.kind ?? 'poisson';
-        if (kind !== 'poisson') throw new ConfigError('msg.payload', payload, 'sets the rate of a poisson generator; send {"times": ...} to change a times generator');
+        if (kind !== 'poisson') throw new ConfigError('msg.payload', payload, say('izh-spike-generator.errors.rateTimes'));
         return { rate: payload };
       }
       if (payload && typeof payload === 'object' && !Array.isArray(payload)) {
         const entries = Object.entries(payload as Record<string, unknown>);
         const unknown = entries.find(([key]) => !GENERATOR_FIELDS.includes(key));
-        if (unknown) throw new ConfigError(`msg.payload.${unknown[0]}`, unknown[1], `is not a field of a spike generator (fields: ${GENERATOR_FIELDS.join(', ')})`);
-        if (entries.length === 0) throw new ConfigError('msg.payload', payload, 'names no field to change');
+        if (unknown) throw new ConfigError(`msg.payload.${unknown[0]}`, unknown[1], say('izh-spike-generator.errors.notField', { fields: GENERATOR_FIELDS.join(', ') }));
+        if (entries.length === 0) throw new ConfigError('msg.payload', payload, say('izh.errors.fieldsNone'));
         return Object.fromEntries(entries);
       }
-      throw new ConfigError('msg.payload', payload, 'must be a number (the rate, Hz) or an object of fields, e.g. {"rate": 40} or {"times": "10, 20"}');
+      throw new ConfigError('msg.payload', payload, say('izh-spike-generator.errors.payload'));
     }
   }
 

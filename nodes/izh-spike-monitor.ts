@@ -5,6 +5,7 @@ import { spikeChartMessage } from '../lib/render/charts';
 import { normalizeSpikeMonitor, type SpikeResult } from '../lib/engine/monitors';
 import type { NodeRED } from './api';
 import { formatCount, formatNumber } from './shared';
+import { say } from './i18n';
 import { registerMonitor } from './monitor';
 
 /**
@@ -19,7 +20,7 @@ export default function register(RED: NodeRED): void {
     monitor: 'spike',
     check: (config) => {
       const spec = normalizeSpikeMonitor(config);
-      return spec.window === null ? 'spike monitor' : `last ${formatNumber(spec.window)} ms`;
+      return spec.window === null ? say('izh-spike-monitor.status.idle') : say('izh-spike-monitor.status.last', { window: formatNumber(spec.window) });
     },
     recorder: (run, id) => {
       const monitor = run.network.spikeMonitors.get(id);
@@ -38,7 +39,7 @@ export default function register(RED: NodeRED): void {
     chart: (result, label, maxPoints) => [spikeChartMessage(result as SpikeResult, label, maxPoints)],
     summary: (result) => {
       const r = result as SpikeResult;
-      return `${formatCount(r.total, 'spike')}, ${formatNumber(r.meanRate)} Hz${r.truncated ? ' (cap reached)' : ''}`;
+      return say(r.truncated ? 'izh-spike-monitor.status.summaryCapped' : 'izh-spike-monitor.status.summary', { spikes: formatCount(r.total, 'spike'), rate: formatNumber(r.meanRate) });
     },
   });
 }

@@ -5,6 +5,7 @@ import { renderStateResult } from '../lib/render/svg';
 import type { NodeRED } from './api';
 import { registerMonitor } from './monitor';
 import { formatCount } from './shared';
+import { say } from './i18n';
 
 export default function register(RED: NodeRED): void {
   registerMonitor(RED, {
@@ -12,7 +13,8 @@ export default function register(RED: NodeRED): void {
     monitor: 'state',
     check: (config) => {
       const spec = normalizeStateMonitor(config);
-      return `${spec.variables.join(', ')} of ${spec.indices === null ? 'all' : spec.indices.length === 1 ? `#${spec.indices[0]}` : formatCount(spec.indices.length, 'neuron')}`;
+      const neurons = spec.indices === null ? say('izh-state-monitor.status.all') : spec.indices.length === 1 ? `#${spec.indices[0]}` : formatCount(spec.indices.length, 'neuron');
+      return say('izh-state-monitor.status.idle', { variables: spec.variables.join(', '), neurons });
     },
     recorder: (run, id) => run.network.stateMonitors.get(id),
     chart: (result, label, maxPoints) => stateChartMessages(result as StateResult, label, maxPoints),
@@ -23,7 +25,7 @@ export default function register(RED: NodeRED): void {
     },
     summary: (result) => {
       const r = result as StateResult;
-      return `${formatCount(r.t.length, 'sample')}${r.truncated ? ' (budget reached)' : ''}`;
+      return say(r.truncated ? 'izh-state-monitor.status.summaryCapped' : 'izh-state-monitor.status.summary', { samples: formatCount(r.t.length, 'sample') });
     },
   });
 }

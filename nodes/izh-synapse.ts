@@ -14,6 +14,8 @@ import type { FlowNode } from '../lib/flow/compiler';
 import { SYNAPSE_DEFAULTS } from '../lib/flow/network-examples';
 import type { Node, NodeMessage, NodeRED, NodeStatus } from './api';
 import { commandOf, enrol, formatCount, formatNumber, migrated, onInput, reportError, serveSchema, showWiring, type ActiveRun, type SimulationMember } from './shared';
+import { say, translate } from './i18n';
+import { commaList, type Value } from '../lib/engine/messages';
 
 /** The fields a message may change: every field of the node. */
 export const SYNAPSE_FIELDS = Object.keys(SYNAPSE_DEFAULTS);
@@ -21,15 +23,15 @@ export const SYNAPSE_FIELDS = Object.keys(SYNAPSE_DEFAULTS);
 const short = (text: string, length = 14) => (text.length > length ? `${text.slice(0, length - 1)}…` : text);
 
 /** The rule in a few words: `out-degree 100, w 6`, `all-to-all, w 0..0.5`, `p 0.1, w 4, τ 5 ms`. */
-export function describeSynapse(spec: SynapseSpec): string {
-  const parts: string[] = [];
+export function describeSynapse(spec: SynapseSpec): Value {
+  const parts: Value[] = [];
   switch (spec.rule) {
     case 'all-to-all': parts.push('all-to-all'); break;
     case 'one-to-one': parts.push('one-to-one'); break;
     case 'probability': parts.push(`p ${formatNumber(spec.probability)}`); break;
     case 'out-degree': parts.push(`out-degree ${spec.degree.toLocaleString('en-US')}`); break;
     case 'in-degree': parts.push(`in-degree ${spec.degree.toLocaleString('en-US')}`); break;
-    case 'list': parts.push(`list of ${spec.connections.length.toLocaleString('en-US')}`); break;
+    case 'list': parts.push(say('izh-synapse.status.list', { count: spec.connections.length.toLocaleString('en-US') })); break;
   }
   const w = spec.weight;
   switch (w.kind) {
@@ -45,8 +47,8 @@ export function describeSynapse(spec: SynapseSpec): string {
     case 'split': parts.push(`1..${formatNumber(d.max)} ms`); break;
   }
   if (spec.kind === 'exponential') parts.push(`τ ${formatNumber(spec.tau)} ms`);
-  if (spec.plasticity.rule !== 'none') parts.push(spec.plasticity.rule === 'stdp' ? 'STDP' : 'learning 2006');
-  return parts.join(', ');
+  if (spec.plasticity.rule !== 'none') parts.push(spec.plasticity.rule === 'stdp' ? 'STDP' : say('izh-synapse.status.learning2006'));
+  return commaList(parts);
 }
 
 /** 640 B, 12.5 kB, 1.4 MB (kB and MB of 1024). */
@@ -62,8 +64,8 @@ function isSave(msg: NodeMessage): boolean {
   const payload = msg.payload;
   if (!payload || typeof payload !== 'object' || Array.isArray(payload) || !('save' in payload)) return false;
   const { save, ...others } = payload as Record<string, unknown>;
-  if (save !== true && save !== 'true') throw new ConfigError('msg.payload.save', save, 'must be true to send the weights');
-  if (Object.keys(others).length > 0) throw new ConfigError('msg.payload', payload, 'asks to save the weights and to change fields at once; send them in separate messages');
+  if (save !== true && save !== 'true') throw new ConfigError('msg.payload.save', save, say('izh-synapse.errors.saveTrue'));
+  if (Object.keys(others).length > 0) throw new ConfigError('msg.payload', payload, say('izh-synapse.errors.saveAlone'));
   return true;
 }
 
@@ -81,12 +83,12 @@ export default function register(RED: NodeRED): void {
     const topic = config.name || 'synapse';
     let patch: Record<string, unknown> = {};
     let run: ActiveRun | null = null;
-    const idle = (spec: SynapseSpec): NodeStatus => ({ fill: 'grey', shape: 'dot', text: describeSynapse(spec) });
+    const idle = (spec: SynapseSpec): NodeStatus => ({ fill: 'grey', shape: 'dot', text: translate(RED, describeSynapse(spec)) });
 
     try {
       showWiring(RED, node, config, idle(normalizeSynapse(config)));
     } catch (e) {
-      reportError(node, config, e);
+      reportError(RED, node, config, e);
     }
 
     /** The number of synapses and their memory, once a run has drawn them. */
@@ -94,7 +96,7 @@ export default function register(RED: NodeRED): void {
       const projection = r.network.projections.get(node.id);
       if (!projection) return;
       const n = projection.synapses;
-      node.status({ fill: 'green', shape: 'dot', text: `${formatCount(n, 'synapse')}, ${memoryText(projection.bytes)}` });
+      node.status({ fill: 'green', shape: 'dot', text: translate(RED, say('izh-synapse.status.built', { synapses: formatCount(n, 'synapse'), memory: memoryText(projection.bytes) })) });
     };
 
     const member: SimulationMember = {
@@ -118,7 +120,7 @@ export default function register(RED: NodeRED): void {
       return run && projection ? { synapses: projection.synapses, t: run.network.time, weights: projection.saved(run.network.dt) } : null;
     };
 
-    onInput(node, config, (msg) => {
+    onInput(RED, node, config, (msg) => {
       if (isSave(msg)) {
         save();
         return;
@@ -126,7 +128,7 @@ export default function register(RED: NodeRED): void {
       const change = changeFrom(msg.payload);
       const spec = normalizeSynapse({ ...config, ...patch, ...change });
       if ('connections' in change && spec.rule !== 'list') {
-        throw new ConfigError('msg.payload.connections', change.connections, `are used by the rule list only, and this synapse's rule is ${spec.rule}; send {"rule": "list", "connections": ...}`);
+        throw new ConfigError('msg.payload.connections', change.connections, say('izh-synapse.errors.connectionsRule', { rule: spec.rule }));
       }
       // against the running network's neurons and dt, so a bad change is refused now, not at the next start
       const projection = run?.network.projections.get(node.id);
@@ -135,29 +137,29 @@ export default function register(RED: NodeRED): void {
         checkSynapse(spec, sides);
       }
       patch = { ...patch, ...change };
-      node.status(run ? { fill: 'yellow', shape: 'ring', text: `${describeSynapse(spec)} from the next start` } : idle(spec));
+      node.status(run ? { fill: 'yellow', shape: 'ring', text: translate(RED, say('izh.status.nextStart', { what: describeSynapse(spec) })) } : idle(spec));
     });
 
     /** Sends the current weights on output 2: {pre, post, weight, delay} as plain arrays. */
     function save(): void {
       const projection = run?.network.projections.get(node.id);
       if (!run || !projection) {
-        throw new ConfigError('msg.payload', 'save', 'finds no weights yet: the connections are drawn when the clock builds its network; start (or step) the clock first');
+        throw new ConfigError('msg.payload', 'save', say('izh-synapse.errors.saveNone'));
       }
       if (projection.synapses > MAX_LIST_CONNECTIONS) {
-        throw new ConfigError('msg.payload', 'save', `would send ${projection.synapses.toLocaleString('en-US')} synapses; save sends at most ${MAX_LIST_CONNECTIONS.toLocaleString('en-US')} (what a list synapse can load)`);
+        throw new ConfigError('msg.payload', 'save', say('izh-synapse.errors.saveMany', { synapses: projection.synapses.toLocaleString('en-US'), limit: MAX_LIST_CONNECTIONS.toLocaleString('en-US') }));
       }
       node.send([null, { topic, t: run.network.time, synapses: projection.synapses, payload: projection.saved(run.network.dt) }]);
     }
 
     function changeFrom(payload: unknown): Record<string, unknown> {
       if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
-        throw new ConfigError('msg.payload', payload, 'must be "save", {"save": true}, or an object of fields such as {"weight": 4} or {"rule": "list", "connections": <saved weights>}');
+        throw new ConfigError('msg.payload', payload, say('izh-synapse.errors.payload'));
       }
       const entries = Object.entries(payload as Record<string, unknown>);
       const unknown = entries.find(([key]) => !SYNAPSE_FIELDS.includes(key));
-      if (unknown) throw new ConfigError(`msg.payload.${unknown[0]}`, unknown[1], `is not a field of a synapse (fields: ${SYNAPSE_FIELDS.join(', ')})`);
-      if (entries.length === 0) throw new ConfigError('msg.payload', payload, 'names no field to change');
+      if (unknown) throw new ConfigError(`msg.payload.${unknown[0]}`, unknown[1], say('izh-synapse.errors.notField', { fields: SYNAPSE_FIELDS.join(', ') }));
+      if (entries.length === 0) throw new ConfigError('msg.payload', payload, say('izh.errors.fieldsNone'));
       return Object.fromEntries(entries);
     }
   }

@@ -7,6 +7,7 @@ import { normalizeWeightMonitor, type WeightResult } from '../lib/engine/monitor
 import { weightHistogramChartMessage, weightMeanChartMessage } from '../lib/render/charts';
 import type { NodeRED } from './api';
 import { formatCount, formatNumber } from './shared';
+import { say } from './i18n';
 import { registerMonitor } from './monitor';
 
 export default function register(RED: NodeRED): void {
@@ -16,8 +17,10 @@ export default function register(RED: NodeRED): void {
     outputs: 2,
     check: (config) => {
       const spec = normalizeWeightMonitor(config);
-      const range = spec.low !== null || spec.high !== null ? ` in ${spec.low === null ? 'auto' : formatNumber(spec.low)}..${spec.high === null ? 'auto' : formatNumber(spec.high)}` : '';
-      return `every ${formatNumber(spec.every)} ms, ${formatCount(spec.bins, 'bin')}${range}`;
+      const values = { every: formatNumber(spec.every), bins: formatCount(spec.bins, 'bin') };
+      if (spec.low === null && spec.high === null) return say('izh-weight-monitor.status.idle', values);
+      const end = (x: number | null) => (x === null ? say('izh-weight-monitor.status.auto') : formatNumber(x));
+      return say('izh-weight-monitor.status.idleRange', { ...values, low: end(spec.low), high: end(spec.high) });
     },
     recorder: (run, id) => run.network.weightMonitors.get(id),
     chart: (result, label, maxPoints) => {
@@ -29,7 +32,8 @@ export default function register(RED: NodeRED): void {
     summary: (result) => {
       const r = result as WeightResult;
       const mean = r.mean.at(-1);
-      return `${formatCount(r.synapses, 'synapse')}${mean === undefined ? '' : `, mean ${formatNumber(mean)}`}`;
+      const synapses = formatCount(r.synapses, 'synapse');
+      return mean === undefined ? say('izh-weight-monitor.status.summary', { synapses }) : say('izh-weight-monitor.status.summaryMean', { synapses, mean: formatNumber(mean) });
     },
   });
 }

@@ -14,6 +14,8 @@ import { finishInSlices, type Incremental } from '../lib/engine/slices';
 import type { ChartMessage } from '../lib/render/charts';
 import type { Node, NodeMessage, NodeRED } from './api';
 import { enrol, migrated, reportError, serveSchema, showWiring, type ActiveRun, type SimulationMember } from './shared';
+import { say, translate } from './i18n';
+import type { Message } from '../lib/engine/messages';
 
 /** What a monitor records: spikes, state traces, the population rate, synaptic weights. */
 export type MonitorResultKind = 'spike' | 'state' | 'rate' | 'weight';
@@ -51,10 +53,10 @@ export interface MonitorKind {
   type: string;
   monitor: MonitorResultKind;
   /** validates the node's own config; returns the idle status text */
-  check(config: FlowNode): string;
+  check(config: FlowNode): Message;
   recorder(run: ActiveRun, id: string): Recorder | undefined;
   /** status text after a run */
-  summary(result: object): string;
+  summary(result: object): Message;
   /** the result (or a chunk of it) as Dashboard 2 chart messages */
   chart(result: object, label: string, maxPoints: number): ChartMessage[];
   /** outputs of the node (default 1); in the chart format, chartOutput() says where each message goes */
@@ -74,10 +76,10 @@ export function registerMonitor(RED: NodeRED, kind: MonitorKind): void {
     let output: MonitorOutput | null = null;
     try {
       output = normalizeMonitorOutput(config);
-      showWiring(RED, node, config, { fill: 'grey', shape: 'dot', text: kind.check(config) });
+      showWiring(RED, node, config, { fill: 'grey', shape: 'dot', text: translate(RED, kind.check(config)) });
     } catch (e) {
       output = null;
-      reportError(node, config, e);
+      reportError(RED, node, config, e);
     }
     const topic = config.name || kind.type;
     const outputs = kind.outputs ?? 1;
@@ -102,7 +104,7 @@ export function registerMonitor(RED: NodeRED, kind: MonitorKind): void {
         if (!run || !output) return;
         // the last run's result is no longer the one to read; let it go before the new run records
         delete node.izhResult;
-        node.status({ fill: 'green', shape: 'dot', text: 'recording' });
+        node.status({ fill: 'green', shape: 'dot', text: translate(RED, say('izh.status.recording')) });
         // a fresh run: empty the charts fed by this monitor
         if (output.format === 'chart') node.send(Array.from({ length: outputs }, () => ({ topic, event: 'clear', t: 0, payload: [] })));
       },
@@ -128,7 +130,7 @@ export function registerMonitor(RED: NodeRED, kind: MonitorKind): void {
             return (plain ??= plainResult(result));
           },
         };
-        node.status({ fill: 'blue', shape: 'dot', text: kind.summary(result) });
+        node.status({ fill: 'blue', shape: 'dot', text: translate(RED, kind.summary(result)) });
         // live charts already hold every point; other formats get the whole run now
         if (output.format === 'chart' && output.live) return;
         deliver(output, result, event.event, t);

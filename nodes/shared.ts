@@ -6,6 +6,8 @@ import { clocksOf, strayWireWarning, flowGraph, labelOf, type FlowGraph, type Fl
 import type { Network } from '../lib/engine/network';
 import type { RunEvent, Simulation } from '../lib/engine/simulation';
 import { ConfigError } from '../lib/engine/validate';
+import { LocalizedError, message, type Message } from '../lib/engine/messages';
+import { say, translate } from './i18n';
 import { migrate, prepareConfig, processEnv, servedSchema, type EnvLookup } from '../lib/engine/schema';
 import type { Node, NodeMessage, NodeRED, NodeStatus } from './api';
 
@@ -45,12 +47,12 @@ export function enrol(node: Node, member: SimulationMember, onClose?: () => void
  * Handles input messages: anything `handle` throws becomes a catchable node.error naming the
  * node, the field and the value, and a red status; the node keeps its last good settings.
  */
-export function onInput(node: Node, config: FlowNode, handle: (msg: NodeMessage) => void): void {
+export function onInput(RED: NodeRED, node: Node, config: FlowNode, handle: (msg: NodeMessage) => void): void {
   node.on('input', (msg, _send, done) => {
     try {
       handle(msg);
     } catch (e) {
-      reportError(node, config, e, msg);
+      reportError(RED, node, config, e, msg);
     }
     done();
   });
@@ -86,22 +88,24 @@ export function deployedGraph(RED: NodeRED, id: string): FlowGraph {
   return deployed;
 }
 
-/** The sentence for a problem: a ConfigError names the node, the field and the value. */
-export function describeError(err: unknown, config: FlowNode): string {
-  if (err instanceof ConfigError) return (err.nodeLabel ? err : err.forNode(labelOf(config))).message;
-  return `${labelOf(config)}: ${err instanceof Error ? err.message : String(err)}`;
+/** The sentence for a problem, in the runtime's language: a ConfigError names the node, the field and the value. */
+export function describeError(RED: NodeRED, err: unknown, config: FlowNode): string {
+  if (err instanceof ConfigError) return translate(RED, (err.node ? err : err.forNode(labelOf(config))).text);
+  const error = err instanceof LocalizedError ? err.text : err instanceof Error ? err.message : String(err);
+  return translate(RED, message('errors.attributed', { node: labelOf(config), error }));
 }
 
 /** Short status text for an error (the whole sentence goes to node.error). */
-export function errorStatusText(err: unknown): string {
-  if (err instanceof ConfigError) return `${err.field} ${err.reason}`.slice(0, 40);
+export function errorStatusText(RED: NodeRED, err: unknown): string {
+  if (err instanceof ConfigError) return translate(RED, err.short).slice(0, 40);
+  if (err instanceof LocalizedError) return translate(RED, err.text).slice(0, 40);
   return (err instanceof Error ? err.message : String(err)).slice(0, 40);
 }
 
 /** Reports a problem: node.error (catchable when a message caused it) and a red status. */
-export function reportError(node: Node, config: FlowNode, err: unknown, msg?: NodeMessage): void {
-  node.error(describeError(err, config), msg);
-  node.status({ fill: 'red', shape: 'ring', text: errorStatusText(err) });
+export function reportError(RED: NodeRED, node: Node, config: FlowNode, err: unknown, msg?: NodeMessage): void {
+  node.error(describeError(RED, err, config), msg);
+  node.status({ fill: 'red', shape: 'ring', text: errorStatusText(RED, err) });
 }
 
 /** Status for a node outside every clock's network; returns true when the node is in one. */
@@ -109,7 +113,7 @@ export function showWiring(RED: NodeRED, node: Node, config: FlowNode, idle: Nod
   if (warnStrayWires(RED, node, config)) return false;
   const clocks = clocksOf(deployedGraph(RED, config.id), config.id);
   if (clocks.length === 0) {
-    node.status({ fill: 'yellow', shape: 'ring', text: 'not wired to a clock' });
+    node.status({ fill: 'yellow', shape: 'ring', text: translate(RED, say('izh.status.notWired')) });
     return false;
   }
   node.status(idle);
@@ -124,8 +128,8 @@ export function showWiring(RED: NodeRED, node: Node, config: FlowNode, idle: Nod
 export function warnStrayWires(RED: NodeRED, node: Node, config: FlowNode): boolean {
   const warning = strayWireWarning(deployedGraph(RED, config.id), config.id);
   if (warning === null) return false;
-  node.warn(warning);
-  node.status({ fill: 'yellow', shape: 'ring', text: 'output 1 feeds no node' });
+  node.warn(translate(RED, warning));
+  node.status({ fill: 'yellow', shape: 'ring', text: translate(RED, say('izh.status.strayWire')) });
   return true;
 }
 
@@ -151,9 +155,12 @@ export function formatNumber(x: number): string {
   return rounded.toLocaleString('en-US');
 }
 
+/** The nouns formatCount counts (izh.counts.<noun> and izh.counts.<noun>s). */
+export type Counted = 'spike' | 'bin' | 'sample' | 'neuron' | 'synapse';
+
 /** A count with thousands separators, and its noun: 1 spike, 544,000,000 spikes. */
-export function formatCount(n: number, noun: string, plural = `${noun}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : plural}`;
+export function formatCount(n: number, noun: Counted): Message {
+  return say(`izh.counts.${n === 1 ? noun : `${noun}s`}`, { count: n.toLocaleString('en-US') });
 }
 
 /**

@@ -98,7 +98,7 @@
             loaded = revive(data);
             arrived();
         }).fail(function (xhr) {
-            failure = xhr && xhr.status ? xhr.status + " " + (xhr.statusText || "") : "no response";
+            failure = xhr && xhr.status ? xhr.status + " " + (xhr.statusText || "") : t("izh.editor.noResponse");
             console.warn("izh-editor: GET izh/schema failed: " + failure);
             arrived();
         });
@@ -249,27 +249,27 @@
     var LISTS = {
         numbers: function (value) {
             var bad = listOf(value).filter(function (s) { return !isFinite(Number(s)); });
-            return bad.length === 0 || "must be numbers separated by commas or spaces";
+            return bad.length === 0 || t("izh.editor.list.numbers");
         },
         pairs: function (value) {
             var text = String(value).trim();
             var rows;
             if (text.charAt(0) === "[") {
                 var parsed = parseJson(text);
-                if (!parsed) { return "is not valid JSON; write [[t, I], ...] or one \"t, I\" pair per line"; }
+                if (!parsed) { return t("izh.editor.list.pairsJson"); }
                 rows = parsed.value;
             } else {
                 rows = text.split(/\n|;/).map(function (l) { return l.trim(); }).filter(function (l) { return l !== ""; })
                     .map(function (l) { return l.split(/[\s,]+/); });
             }
-            if (!Array.isArray(rows) || rows.length === 0) { return "must list at least one [t, I] point"; }
+            if (!Array.isArray(rows) || rows.length === 0) { return t("izh.editor.list.pairsEmpty"); }
             var last = -Infinity;
             for (var i = 0; i < rows.length; i++) {
                 var row = rows[i];
-                if (!Array.isArray(row) || row.length !== 2) { return "row " + (i + 1) + " must be a pair t, I"; }
+                if (!Array.isArray(row) || row.length !== 2) { return t("izh.editor.list.pairShape", { row: i + 1 }); }
                 var tt = numberOf(row[0]), x = numberOf(row[1]);
-                if (!isFinite(tt) || !isFinite(x)) { return "row " + (i + 1) + " must hold two numbers"; }
-                if (!(tt > last)) { return "row " + (i + 1) + ": times must increase"; }
+                if (!isFinite(tt) || !isFinite(x)) { return t("izh.editor.list.pairNumbers", { row: i + 1 }); }
+                if (!(tt > last)) { return t("izh.editor.list.pairOrder", { row: i + 1 }); }
                 last = tt;
             }
             return true;
@@ -280,57 +280,57 @@
             var text = String(value).trim();
             if (text.charAt(0) === "[") {
                 var parsed = parseJson(text);
-                if (!parsed) { return "are not valid JSON; write [[t, channel], ...] or times separated by commas"; }
+                if (!parsed) { return t("izh.editor.list.spikesJson"); }
                 var rows = parsed.value;
-                if (!Array.isArray(rows) || rows.length === 0) { return "must list at least one spike"; }
+                if (!Array.isArray(rows) || rows.length === 0) { return t("izh.editor.list.spikesEmpty"); }
                 if (!rows.some(Array.isArray)) {
-                    return rows.every(function (x) { return isFinite(Number(x)) && Number(x) >= 0; }) || "every time must be a number of ms, at least 0";
+                    return rows.every(function (x) { return isFinite(Number(x)) && Number(x) >= 0; }) || t("izh.editor.list.spikeTimes");
                 }
                 for (var i = 0; i < rows.length; i++) {
                     var row = rows[i];
-                    if (!Array.isArray(row) || row.length !== 2) { return "spike " + i + " must be a pair [t, channel]"; }
+                    if (!Array.isArray(row) || row.length !== 2) { return t("izh.editor.list.spikeShape", { spike: i }); }
                     var tt = Number(row[0]), c = Number(row[1]);
-                    if (!(isFinite(tt) && tt >= 0)) { return "spike " + i + ": t must be a number of ms, at least 0"; }
-                    if (!(Math.floor(c) === c && c >= 0 && c < size)) { return "spike " + i + ": the channel must be a whole number from 0 to size - 1 (" + (size - 1) + ")"; }
+                    if (!(isFinite(tt) && tt >= 0)) { return t("izh.editor.list.spikeTime", { spike: i }); }
+                    if (!(Math.floor(c) === c && c >= 0 && c < size)) { return t("izh.editor.list.spikeChannel", { spike: i, last: size - 1 }); }
                 }
                 return true;
             }
             return listOf(text).every(function (s) { return isFinite(Number(s)) && Number(s) >= 0; }) ||
-                "must be numbers of ms (at least 0) separated by commas or spaces";
+                t("izh.editor.list.spikeList");
         },
         connections: function (value) {
             var parsed = typeof value === "string" ? parseJson(value.trim()) : { value: value };
-            if (!parsed) { return "are not valid JSON; write [[pre, post, weight, delay], ...]"; }
+            if (!parsed) { return t("izh.editor.list.connectionsJson"); }
             var rows = parsed.value;
             if (rows && typeof rows === "object" && !Array.isArray(rows)) {
                 return (Array.isArray(rows.pre) && Array.isArray(rows.post) && rows.pre.length === rows.post.length) ||
-                    "saved weights need arrays pre and post of the same length (and weight, delay)";
+                    t("izh.editor.list.savedColumns");
             }
-            if (!Array.isArray(rows) || rows.length === 0) { return "need at least one connection [pre, post] (or [pre, post, weight, delay])"; }
+            if (!Array.isArray(rows) || rows.length === 0) { return t("izh.editor.list.connectionsEmpty"); }
             for (var i = 0; i < rows.length; i++) {
                 var row = rows[i];
-                if (!Array.isArray(row) || row.length < 2 || row.length > 4) { return "connection " + i + " must be [pre, post], [pre, post, weight] or [pre, post, weight, delay]"; }
+                if (!Array.isArray(row) || row.length < 2 || row.length > 4) { return t("izh.editor.list.connectionShape", { connection: i }); }
                 for (var k = 0; k < 2; k++) {
                     var index = Number(row[k]);
-                    if (!(Math.floor(index) === index && index >= 0)) { return "connection " + i + ": pre and post must be neuron indices (whole numbers from 0)"; }
+                    if (!(Math.floor(index) === index && index >= 0)) { return t("izh.editor.list.connectionIndices", { connection: i }); }
                 }
-                if (row.length > 2 && row[2] !== null && row[2] !== "" && !isFinite(Number(row[2]))) { return "connection " + i + ": the weight must be a number"; }
-                if (row.length > 3 && row[3] !== null && row[3] !== "" && !(Number(row[3]) > 0)) { return "connection " + i + ": the delay must be a number of ms greater than 0"; }
+                if (row.length > 2 && row[2] !== null && row[2] !== "" && !isFinite(Number(row[2]))) { return t("izh.editor.list.connectionWeight", { connection: i }); }
+                if (row.length > 3 && row[3] !== null && row[3] !== "" && !(Number(row[3]) > 0)) { return t("izh.editor.list.connectionDelay", { connection: i }); }
             }
             return true;
         },
         indices: function (value) {
             if (String(value).trim() === "all") { return true; }
             var items = listOf(value);
-            if (items.length === 0) { return "must list at least one neuron index, or say \"all\""; }
+            if (items.length === 0) { return t("izh.editor.list.indicesEmpty"); }
             var bad = items.filter(function (s) { var x = Number(s); return !(isFinite(x) && Math.floor(x) === x && x >= 0); });
-            return bad.length === 0 || "must be whole numbers from 0 (or \"all\")";
+            return bad.length === 0 || t("izh.editor.list.indices");
         },
         variables: function (value, node, field) {
             var items = listOf(value);
-            if (items.length === 0) { return "must name at least one of " + field.options.join(", "); }
+            if (items.length === 0) { return t("izh.editor.list.variablesEmpty", { options: field.options.join(", ") }); }
             var bad = items.filter(function (x) { return field.options.indexOf(x) === -1; });
-            return bad.length === 0 || "must be " + field.options.join(", ") + " (got " + bad.join(", ") + ")";
+            return bad.length === 0 || t("izh.editor.list.variables", { options: field.options.join(", "), bad: bad.join(", ") });
         }
     };
 

@@ -58,8 +58,8 @@ describe('strayWireWarning', () => {
     { id: 'dbg', type: 'debug', wires: [] },
   ];
   it('names every ordinary node a simulation wire leads to, and nothing for monitors (their output carries data)', () => {
-    expect(strayWireWarning(nodes, 'c')).toMatch(/^clock c: .* leads to debug "log"; wire it to current source, neuron or spike generator/);
-    expect(strayWireWarning(nodes, 'n')).toMatch(/^neuron n: .* leads to debug dbg; wire it to synapse, spike monitor, state monitor or rate monitor \(simulation nodes\), and use a monitor/);
+    expect(strayWireWarning(nodes, 'c')?.english).toMatch(/^clock c: .* leads to debug "log"; wire it to current source, neuron or spike generator/);
+    expect(strayWireWarning(nodes, 'n')?.english).toMatch(/^neuron n: .* leads to debug dbg; wire it to synapse, spike monitor, state monitor or rate monitor \(simulation nodes\), and use a monitor/);
     expect(strayWireWarning(nodes, 'm')).toBeNull();
     expect(strayWireWarning(nodes, 'd')).toBeNull();
   });

@@ -15,6 +15,7 @@ import { BYTES_PER_STREAM } from './rng';
 import { bytesPerSynapse, expectedSynapses, maxDelaySteps, sidesOf } from './synapses';
 import { lastStepOf, type ClockSettings } from './simulation';
 import { ConfigError } from './validate';
+import { message, type Message, type MessageId, type Value } from './messages';
 
 /** Memory a network may use unless the budget is raised (MB). */
 export const DEFAULT_MEMORY_BUDGET_MB = 256;
@@ -40,7 +41,7 @@ export interface MemoryItem {
   what: 'neurons' | 'noise buffer' | 'spike generator' | 'synapses' | 'delay buffers' | 'spike recording' | 'state recording' | 'rate recording' | 'weight recording';
   bytes: number;
   /** how the figure was reached, for messages */
-  detail: string;
+  detail: Message;
 }
 
 export interface MemoryEstimate {
@@ -55,7 +56,9 @@ export function formatMB(bytes: number): string {
   return mb >= 100 ? Math.round(mb).toLocaleString('en-US') : mb >= 1 ? String(Math.round(mb * 10) / 10) : String(Math.max(0.01, Math.round(mb * 100) / 100));
 }
 
-const count = (x: number): string => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'unbounded');
+const count = (x: number): Value => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : message('words.unbounded'));
+/** formatMB for messages */
+const megabytes = (bytes: number): Value => (Number.isFinite(bytes) ? formatMB(bytes) : message('words.unbounded'));
 
 /** Steps of a run: t = 0, dt, ..., duration; Infinity for an open-ended run. */
 function stepsOf(settings: ClockSettings, dt: number): number {
@@ -95,18 +98,18 @@ export function estimateMemoryFor(description: NetworkDescription, runSteps: num
   for (const p of description.populations) {
     const size = p.spec.size;
     const bytes = neuronBytes(p.spec);
-    items.push({ id: p.id, what: 'neurons', bytes, detail: `${count(size)} neurons × ${formatBytes(bytes / size)} bytes` });
+    items.push({ id: p.id, what: 'neurons', bytes, detail: message('detail.neurons', { neurons: count(size), bytes: formatBytes(bytes / size) }) });
     const noisy = description.sources.filter((s) => (s.spec.kind === 'noise' || s.spec.kind === 'random-neuron') && s.targets.includes(p.id)).length;
     const synaptic = (description.projections ?? []).some((q) => q.post === p.id);
     if (noisy > 0 || synaptic) {
       const perNeuron = 8 + noisy * BYTES_PER_STREAM;
-      items.push({ id: p.id, what: 'noise buffer', bytes: size * perNeuron, detail: `${count(size)} neurons × ${perNeuron} bytes (input buffer and random streams)` });
+      items.push({ id: p.id, what: 'noise buffer', bytes: size * perNeuron, detail: message('detail.noise', { neurons: count(size), bytes: perNeuron }) });
     }
   }
   for (const g of description.generators ?? []) {
     const perChannel = 4 + (g.spec.kind === 'poisson' ? BYTES_PER_STREAM : 0);
     const explicit = g.spec.kind === 'times' ? g.spec.spikes.length * 8 : 0;
-    items.push({ id: g.id, what: 'spike generator', bytes: g.spec.size * perChannel + explicit, detail: `${count(g.spec.size)} channels × ${perChannel} bytes${explicit ? ` and ${count(explicit / 8)} spike times` : ''}` });
+    items.push({ id: g.id, what: 'spike generator', bytes: g.spec.size * perChannel + explicit, detail: explicit ? message('detail.channelsTimes', { channels: count(g.spec.size), bytes: perChannel, times: count(explicit / 8) }) : message('detail.channels', { channels: count(g.spec.size), bytes: perChannel }) });
   }
   const rings = new Map<string, { id: string; slots: number; size: number; exponential: boolean }>();
   for (const q of description.projections ?? []) {
@@ -122,7 +125,7 @@ export function estimateMemoryFor(description: NetworkDescription, runSteps: num
       id: q.id,
       what: 'synapses',
       bytes: synapses * perSynapse + (sides.nPre + 1) * 4 + incoming + history,
-      detail: `${count(synapses)} synapses × ${perSynapse} bytes${history ? ' and the learning rule\'s trace history' : ''}`,
+      detail: message(history ? 'detail.synapsesHistory' : 'detail.synapses', { synapses: count(synapses), bytes: perSynapse }),
     });
     const key = `${q.post}|${q.spec.kind}|${q.spec.tau}`;
     const ring = rings.get(key);
@@ -131,14 +134,14 @@ export function estimateMemoryFor(description: NetworkDescription, runSteps: num
   }
   for (const ring of rings.values()) {
     const bytes = (ring.slots + (ring.exponential ? 1 : 0)) * ring.size * 8;
-    items.push({ id: ring.id, what: 'delay buffers', bytes, detail: `${count(ring.slots)} steps of delay × ${count(ring.size)} target neurons × 8 bytes` });
+    items.push({ id: ring.id, what: 'delay buffers', bytes, detail: message('detail.delays', { steps: count(ring.slots), neurons: count(ring.size) }) });
   }
   for (const m of description.spikeMonitors) {
     const size = sizeOf(m.population);
     const counts = size * 4;
     if (m.retain === false) {
       // spike events: only the spikes of one chunk are held
-      items.push({ id: m.population, what: 'spike recording', bytes: counts, detail: `spike counts of ${count(size)} neurons` });
+      items.push({ id: m.population, what: 'spike recording', bytes: counts, detail: message('detail.spikeCounts', { neurons: count(size) }) });
       continue;
     }
     const spikes = expectedSpikes(m.spec, size, runSteps, dt);
@@ -146,7 +149,7 @@ export function estimateMemoryFor(description: NetworkDescription, runSteps: num
       id: m.id,
       what: 'spike recording',
       bytes: counts + spikes * BYTES_PER_SPIKE * RECORDING_OVERHEAD,
-      detail: `${count(spikes)} spikes (${count(size)} neurons at ${ASSUMED_RATE_HZ} Hz, at most maxSpikes) × ${BYTES_PER_SPIKE} bytes × ${RECORDING_OVERHEAD}`,
+      detail: message('detail.spikes', { spikes: count(spikes), neurons: count(size), rate: ASSUMED_RATE_HZ, bytes: BYTES_PER_SPIKE, overhead: RECORDING_OVERHEAD }),
     });
   }
   for (const m of description.stateMonitors) {
@@ -155,16 +158,16 @@ export function estimateMemoryFor(description: NetworkDescription, runSteps: num
       id: m.id,
       what: 'state recording',
       bytes: samples * (series + 1) * 8 * RECORDING_OVERHEAD,
-      detail: `${count(samples)} samples × ${count(series)} series (+ time) × 8 bytes × ${RECORDING_OVERHEAD}`,
+      detail: message('detail.samples', { samples: count(samples), series: count(series), overhead: RECORDING_OVERHEAD }),
     });
   }
   for (const m of description.rateMonitors ?? []) {
     const bins = Math.ceil(keptSteps(runSteps, m.spec.window, dt) / Math.max(1, Math.round(m.spec.bin / dt)));
-    items.push({ id: m.id, what: 'rate recording', bytes: bins * 3 * 8 * RECORDING_OVERHEAD, detail: `${count(bins)} bins × 3 values × 8 bytes × ${RECORDING_OVERHEAD}` });
+    items.push({ id: m.id, what: 'rate recording', bytes: bins * 3 * 8 * RECORDING_OVERHEAD, detail: message('detail.bins', { bins: count(bins), overhead: RECORDING_OVERHEAD }) });
   }
   for (const m of description.weightMonitors ?? []) {
     const samples = Math.ceil(runSteps / Math.max(1, Math.round(m.spec.every / dt)));
-    items.push({ id: m.id, what: 'weight recording', bytes: samples * (m.spec.bins + 2) * 8 * RECORDING_OVERHEAD, detail: `${count(samples)} samples × ${m.spec.bins + 2} values × 8 bytes × ${RECORDING_OVERHEAD}` });
+    items.push({ id: m.id, what: 'weight recording', bytes: samples * (m.spec.bins + 2) * 8 * RECORDING_OVERHEAD, detail: message('detail.weights', { samples: count(samples), values: m.spec.bins + 2, overhead: RECORDING_OVERHEAD }) });
   }
   return { bytes: items.reduce((sum, item) => sum + item.bytes, 0), items };
 }
@@ -174,17 +177,6 @@ function formatBytes(x: number): string {
   return String(Math.round(x * 10) / 10);
 }
 
-const ADVICE: Record<MemoryItem['what'], string> = {
-  neurons: 'use fewer neurons',
-  'noise buffer': 'use fewer neurons',
-  'spike generator': 'use fewer channels',
-  synapses: 'make fewer synapses (a lower probability or degree, or smaller populations)',
-  'delay buffers': 'use shorter delays, a larger dt, or fewer target neurons',
-  'spike recording': 'record a smaller population, shorten the duration or the window, or lower maxSpikes',
-  'state recording': 'record fewer neurons or variables, record every k-th step (every), or shorten the duration or the window',
-  'rate recording': 'use wider bins, or shorten the duration or the window',
-  'weight recording': 'sample less often (every) or use fewer bins, or shorten the duration',
-};
 
 /**
  * Refuses a run that would not fit: a state monitor whose maxValues is too small for a run of
@@ -195,9 +187,9 @@ export function checkMemory(
   description: NetworkDescription,
   settings: ClockSettings,
   budgetMB: number = DEFAULT_MEMORY_BUDGET_MB,
-  label: (id: string) => string = (id) => id,
+  label: (id: string) => Message | string = (id) => id,
 ): MemoryEstimate {
-  return checkRunMemory(description, stepsOf(settings, description.dt), budgetMB, label, `a run of ${settings.duration} ms`);
+  return checkRunMemory(description, stepsOf(settings, description.dt), budgetMB, label, message('words.runMs', { ms: settings.duration }));
 }
 
 /**
@@ -209,19 +201,19 @@ export function checkRunMemory(
   description: NetworkDescription,
   runSteps: number,
   budgetMB: number = DEFAULT_MEMORY_BUDGET_MB,
-  label: (id: string) => string = (id) => id,
-  span = `a run of ${runSteps} steps`,
+  label: (id: string) => Message | string = (id) => id,
+  span: Value = message('words.run', { steps: runSteps }),
 ): MemoryEstimate {
   const dt = description.dt;
   for (const m of description.stateMonitors) {
     const size = description.populations.find((p) => p.id === m.population)?.spec.size ?? 0;
     const { samples, series, values } = stateRecording(m, size, runSteps, dt);
     if (values > m.spec.maxValues) {
-      const what = windowSteps(m.spec.window, dt) > 0 && Number.isFinite(m.spec.window) ? `its window of ${m.spec.window} ms` : span;
+      const what = windowSteps(m.spec.window, dt) > 0 && Number.isFinite(m.spec.window) ? message('words.window', { window: String(m.spec.window) }) : span;
       throw new ConfigError(
         'maxValues',
         m.spec.maxValues,
-        `is too small: ${what} records ${count(values)} values (${count(samples)} samples × ${count(series)} series); ${ADVICE['state recording']}, or raise maxValues`,
+        message('errors.maxValues', { what, values: count(values), samples: count(samples), series: count(series), advice: message('advice.state recording') }),
         label(m.id),
       );
     }
@@ -232,9 +224,15 @@ export function checkRunMemory(
     throw new ConfigError(
       'memory',
       `${formatMB(estimate.bytes)} MB`,
-      `needs about ${formatMB(estimate.bytes)} MB for this network, more than the budget of ${budgetMB} MB; ` +
-        `the largest part is this node's ${largest.what}, ${formatMB(largest.bytes)} MB (${largest.detail}): ` +
-        `${ADVICE[largest.what]}, or raise the budget (Node-RED setting ${BUDGET_SETTING} in MB, izh-flow --memory-budget MB)`,
+      message('errors.memory', {
+        mb: megabytes(estimate.bytes),
+        budget: budgetMB,
+        what: message(`memory.${largest.what}` as MessageId),
+        largest: megabytes(largest.bytes),
+        detail: largest.detail,
+        advice: message(`advice.${largest.what}` as MessageId),
+        setting: BUDGET_SETTING,
+      }),
       label(largest.id),
     );
   }

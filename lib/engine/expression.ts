@@ -13,6 +13,8 @@
  */
 import { create, all, type MathNode } from 'mathjs';
 import { ConfigError } from './validate';
+import { message, type Value } from './messages';
+import { MAX_EXPRESSION_LENGTH } from './schema';
 
 const math = create(all, {});
 
@@ -133,25 +135,24 @@ function check(root: MathNode, text: string, field: string, variables: readonly 
   while (pending.length > 0) {
     const [n, parent] = pending.pop()!;
     if (!ALLOWED_NODE_TYPES.has(n.type)) {
-      throw new ConfigError(field, text, `may only use numbers, t, operators, ?: and math functions; ${describe(n)} is not allowed`);
+      throw new ConfigError(field, text, message('errors.exprNode', { what: describe(n) }));
     }
     if (n.type === 'ConstantNode') {
       const value = (n as unknown as { value: unknown }).value;
-      if (typeof value !== 'number') throw new ConfigError(field, text, `may only contain numbers, not ${JSON.stringify(value)}`);
+      if (typeof value !== 'number') throw new ConfigError(field, text, message('errors.exprConstant', { value: JSON.stringify(value) }));
     }
     if (n.type === 'FunctionNode') {
       const fn = (n as unknown as { fn: MathNode }).fn;
       const name = fn.type === 'SymbolNode' ? (fn as unknown as { name: string }).name : undefined;
       if (!name || !ALLOWED_FUNCTIONS.has(name)) {
-        throw new ConfigError(field, text, `uses the function ${name ?? describe(fn)}, which is not allowed; only pure math functions such as sin, exp, abs, min, max, heaviside are`);
+        throw new ConfigError(field, text, message('errors.exprFunction', { name: name ?? describe(fn) }));
       }
     }
     if (n.type === 'SymbolNode') {
       const name = (n as unknown as { name: string }).name;
       const isCallee = parent?.type === 'FunctionNode' && (parent as unknown as { fn: MathNode }).fn === n;
       if (!isCallee && !variables.includes(name) && !CONSTANTS.has(name)) {
-        const known = variables === TIME_ONLY ? 'the only variable is t, in ms' : `the variables are ${variables.join(', ')}`;
-        throw new ConfigError(field, text, `uses the unknown symbol "${name}" (${known})`);
+        throw new ConfigError(field, text, variables === TIME_ONLY ? message('errors.exprSymbolTime', { name }) : message('errors.exprSymbol', { name, variables: variables.join(', ') }));
       }
     }
     const children = childrenOf(n);
@@ -326,70 +327,70 @@ function execute(program: readonly Instruction[], values: ArrayLike<number>, sta
   return stack[0];
 }
 
-function describe(n: MathNode): string {
+function describe(n: MathNode): Value {
   switch (n.type) {
-    case 'AssignmentNode': return 'an assignment';
-    case 'FunctionAssignmentNode': return 'a function definition';
-    case 'AccessorNode': return 'property access';
-    case 'IndexNode': return 'indexing';
-    case 'ObjectNode': return 'an object';
-    case 'ArrayNode': return 'a matrix';
-    case 'BlockNode': return 'several statements';
-    case 'RangeNode': return 'a range';
+    case 'AssignmentNode': return message('words.assignment');
+    case 'FunctionAssignmentNode': return message('words.functionDefinition');
+    case 'AccessorNode': return message('words.propertyAccess');
+    case 'IndexNode': return message('words.indexing');
+    case 'ObjectNode': return message('words.object');
+    case 'ArrayNode': return message('words.matrix');
+    case 'BlockNode': return message('words.statements');
+    case 'RangeNode': return message('words.range');
     default: return n.type;
   }
 }
 
 /** Parses, checks and compiles a text of the given variables into a program; throws ConfigError naming the field. */
-function compileText(raw: unknown, field: string, variables: readonly string[], what: string): { text: string; program: Instruction[]; tree: MathNode } {
-  if (typeof raw !== 'string' || raw.trim() === '') throw new ConfigError(field, raw, `must be a non-empty ${what}`);
+function compileText(raw: unknown, field: string, variables: readonly string[]): { text: string; program: Instruction[]; tree: MathNode } {
+  if (typeof raw !== 'string' || raw.trim() === '') throw new ConfigError(field, raw, message('errors.exprEmpty', { variables: variables.join(', ') }));
   const text = raw.trim();
-  if (text.length > 2000) throw new ConfigError(field, text, 'is too long (at most 2000 characters)');
+  if (text.length > MAX_EXPRESSION_LENGTH) throw new ConfigError(field, text, message('errors.exprLong', { limit: MAX_EXPRESSION_LENGTH }));
   const nesting = nestingOf(text);
-  if (nesting > MAX_DEPTH) throw new ConfigError(field, text, `is nested too deeply (${nesting} levels of parentheses, brackets, function calls and prefix operators such as -; at most ${MAX_DEPTH})`);
+  if (nesting > MAX_DEPTH) throw new ConfigError(field, text, message('errors.exprDeep', { depth: nesting, limit: MAX_DEPTH }));
   let tree: MathNode;
   try {
     tree = math.parse(text);
   } catch (e) {
     // the parser recurses for every level of parentheses and for chains such as ---t or t^t^t;
     // within the limits above it has room to spare unless a caller already used most of the stack
-    if (e instanceof RangeError) throw new ConfigError(field, text, `is too complex to parse (${e.message}); use fewer levels of parentheses or shorter chains of operators`);
-    throw new ConfigError(field, text, `does not parse: ${(e as Error).message}`);
+    if (e instanceof RangeError) throw new ConfigError(field, text, message('errors.exprComplex', { error: e.message }));
+    throw new ConfigError(field, text, message('errors.exprParse', { error: (e as Error).message }));
   }
   try {
     check(tree, text, field, variables);
     return { text, program: compileTree(tree, variables), tree };
   } catch (e) {
     if (e instanceof ConfigError) throw e;
-    throw new ConfigError(field, text, `cannot be compiled: ${(e as Error).message}`);
+    throw new ConfigError(field, text, message('errors.exprCompile', { error: (e as Error).message }));
   }
 }
 
 /** Runs a program and returns its value as a finite number, or throws a ConfigError saying where it failed. */
-function evaluateProgram(program: readonly Instruction[], values: ArrayLike<number>, stack: unknown[], field: string, text: string, where: () => string): number {
+function evaluateProgram(program: readonly Instruction[], values: ArrayLike<number>, stack: unknown[], field: string, text: string, where: () => Value): number {
   let value: unknown;
   try {
     value = execute(program, values, stack);
   } catch (e) {
     stack.length = 0;
-    throw new ConfigError(field, text, `fails at ${where()}: ${(e as Error).message}`);
+    throw new ConfigError(field, text, message('errors.exprFails', { where: where(), error: (e as Error).message }));
   }
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   const number = typeof value === 'boolean' ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isFinite(number)) {
-    throw new ConfigError(field, text, `must give a finite number, but gives ${String(value)} at ${where()}`);
+    throw new ConfigError(field, text, message('errors.exprNotFinite', { result: String(value), where: where() }));
   }
   return number;
 }
 
 /** Parses, checks and compiles an expression of t; throws ConfigError naming the field. */
 export function compileExpression(raw: unknown, field = 'expression'): CompiledExpression {
-  const { text, program } = compileText(raw, field, TIME_ONLY, 'expression of t');
+  const { text, program } = compileText(raw, field, TIME_ONLY);
   const stack: unknown[] = [];
   const values = [0];
   const evaluate = (t: number): number => {
     values[0] = t;
-    return evaluateProgram(program, values, stack, field, text, () => `t = ${t} ms`);
+    return evaluateProgram(program, values, stack, field, text, () => message('words.atTime', { t }));
   };
   evaluate(0); // surface evaluation errors (e.g. wrong argument count) at configuration time
   return { text, evaluate };
@@ -408,7 +409,7 @@ export interface CompiledFormula {
  * parameter `-65 + 15 * r^2` (variables i, N, r, r2, ...) or a synaptic weight `0.5 * r`.
  */
 export function compileFormula(raw: unknown, field: string, variables: readonly string[]): CompiledFormula {
-  const { text, program } = compileText(raw, field, variables, `expression of ${variables.join(', ')}`);
+  const { text, program } = compileText(raw, field, variables);
   const uses = new Set(program.filter((ins) => ins.op === VARIABLE_AT).map((ins) => variables[ins.argc]));
   const stack: unknown[] = [];
   const values = new Float64Array(variables.length);
@@ -417,7 +418,7 @@ export function compileFormula(raw: unknown, field: string, variables: readonly 
     uses,
     evaluate(given) {
       for (let v = 0; v < variables.length; v++) values[v] = given[variables[v]] ?? NaN;
-      return evaluateProgram(program, values, stack, field, text, () => Object.entries(given).map(([k, x]) => `${k} = ${x}`).join(', ') || 'evaluation');
+      return evaluateProgram(program, values, stack, field, text, () => Object.entries(given).map(([k, x]) => `${k} = ${x}`).join(', ') || message('words.evaluation'));
     },
   };
 }

@@ -13,6 +13,7 @@ import { PURPOSE, StreamBank } from './rng';
 import { seedOf } from './sources';
 import { fieldOf, GENERATOR_KINDS, MAX_CHANNELS, readerOf } from './schema';
 import { ConfigError, toNumber, toNumberList } from './validate';
+import { message } from './messages';
 
 /** The kinds, fields, defaults and bounds are the schema's (lib/engine/schema.ts). */
 export { GENERATOR_KINDS, MAX_CHANNELS };
@@ -41,21 +42,21 @@ function spikesOf(raw: unknown, size: number): Array<[number, number]> {
     try {
       value = JSON.parse(raw);
     } catch {
-      throw new ConfigError('times', raw, 'is not valid JSON; write [[t, channel], ...] or times separated by commas');
+      throw new ConfigError('times', raw, message('errors.spikesJson'));
     }
   }
   let spikes: Array<[number, number]>;
   if (Array.isArray(value) && value.some(Array.isArray)) {
     spikes = value.map((row, n): [number, number] => {
-      if (!Array.isArray(row) || row.length !== 2) throw new ConfigError(`times[${n}]`, row, 'must be a pair [t, channel]');
+      if (!Array.isArray(row) || row.length !== 2) throw new ConfigError(`times[${n}]`, row, message('errors.spikePair'));
       return [toNumber(`times[${n}].t`, row[0], { min: 0 }), toNumber(`times[${n}].channel`, row[1], { integer: true, min: 0, max: size - 1 })];
     });
   } else {
     const times = toNumberList('times', value, { min: 0 });
     spikes = times.flatMap((t) => Array.from({ length: size }, (_, channel): [number, number] => [t, channel]));
   }
-  if (spikes.length === 0) throw new ConfigError('times', raw, 'must list at least one spike time');
-  if (spikes.length > MAX_EXPLICIT_SPIKES) throw new ConfigError('times', `${spikes.length} spikes`, `may hold at most ${MAX_EXPLICIT_SPIKES.toLocaleString('en-US')}`);
+  if (spikes.length === 0) throw new ConfigError('times', raw, message('errors.spikesNone'));
+  if (spikes.length > MAX_EXPLICIT_SPIKES) throw new ConfigError('times', `${spikes.length} spikes`, message('errors.atMost', { limit: MAX_EXPLICIT_SPIKES.toLocaleString('en-US') }));
   return spikes.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
 }
 

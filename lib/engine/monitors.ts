@@ -19,6 +19,7 @@ import type { NeuronGroup, SpikingGroup } from './neuron';
 import { finishNow, type Incremental } from './slices';
 import { DEFAULT_MAX_SPIKES, DEFAULT_MAX_VALUES, fieldOf, readerOf, STATE_VARIABLES } from './schema';
 import { ConfigError, oneOf, toNumberList } from './validate';
+import { message } from './messages';
 
 /** Spike counts and rates per neuron are included in results up to this population size. */
 export const MAX_PER_NEURON_SUMMARY = 10_000;
@@ -262,16 +263,16 @@ export interface StateMonitorSpec {
 /** Validates a state monitor's config: variables "v,I", indices "0, 3" or "all", every k. */
 export function normalizeStateMonitor(raw: Record<string, unknown>): StateMonitorSpec {
   const variablesRaw = raw.variables ?? fieldOf('izh-state-monitor', 'variables').default;
-  if (typeof variablesRaw !== 'string' && !Array.isArray(variablesRaw)) throw new ConfigError('variables', variablesRaw, 'must name at least one of v, u, I');
+  if (typeof variablesRaw !== 'string' && !Array.isArray(variablesRaw)) throw new ConfigError('variables', variablesRaw, message('errors.variables'));
   const list = Array.isArray(variablesRaw) ? variablesRaw : variablesRaw.split(/[\s,;]+/).filter((s) => s !== '');
-  if (list.length === 0) throw new ConfigError('variables', variablesRaw, 'must name at least one of v, u, I');
+  if (list.length === 0) throw new ConfigError('variables', variablesRaw, message('errors.variables'));
   const variables = [...new Set(list.map((x) => oneOf('variables', x, STATE_VARIABLES)))];
   const indicesRaw = raw.indices;
   const indices =
     indicesRaw === undefined || indicesRaw === null || indicesRaw === '' || indicesRaw === 'all'
       ? null
       : [...new Set(toNumberList('indices', indicesRaw, { integer: true, min: 0 }))];
-  if (indices !== null && indices.length === 0) throw new ConfigError('indices', indicesRaw, 'must list at least one neuron index, or say "all"');
+  if (indices !== null && indices.length === 0) throw new ConfigError('indices', indicesRaw, message('errors.indicesEmpty'));
   const read = readerOf('izh-state-monitor', raw);
   return {
     variables,
@@ -321,7 +322,7 @@ export class StateMonitor {
       this.indices = Array.from({ length: group.size }, (_, i) => i);
     } else {
       const bad = spec.indices.find((i) => i >= group.size);
-      if (bad !== undefined) throw new ConfigError('indices', bad, `must be below the population size ${group.size}`);
+      if (bad !== undefined) throw new ConfigError('indices', bad, message('errors.indicesSize', { size: group.size }));
       this.indices = spec.indices;
     }
     this.series = this.freshSeries();
@@ -460,7 +461,7 @@ export function binSteps(bin: number, dt: number, field = 'bin'): number {
   const steps = bin / dt;
   const whole = Math.round(steps);
   if (whole < 1 || Math.abs(steps - whole) > 1e-9 * Math.max(1, steps)) {
-    throw new ConfigError(field, bin, `must be a whole number of steps at dt = ${dt} ms (e.g. ${Math.max(1, whole) * dt} ms)`);
+    throw new ConfigError(field, bin, message('errors.binSteps', { dt, example: Math.max(1, whole) * dt }));
   }
   return whole;
 }
@@ -583,7 +584,7 @@ export function normalizeWeightMonitor(raw: Record<string, unknown>): WeightMoni
   const read = readerOf('izh-weight-monitor', raw);
   const low = read.optional('low');
   const high = read.optional('high');
-  if (low !== null && high !== null && !(high > low)) throw new ConfigError('high', raw.high, `must be greater than low (${low})`);
+  if (low !== null && high !== null && !(high > low)) throw new ConfigError('high', raw.high, message('errors.highLow', { low }));
   return {
     every: read.number('every'),
     bins: read.number('bins'),

@@ -31,6 +31,7 @@ import { streamKey } from './rng';
 import { createSource, type CurrentSource, type SourceSpec } from './sources';
 import { buildConnectivity, sidesOf, type SynapseSpec } from './synapses';
 import { ConfigError } from './validate';
+import { LocalizedError, message, nodeLabel, type Message } from './messages';
 
 export interface PopulationDescription {
   id: string;
@@ -98,7 +99,7 @@ interface Feed {
 }
 
 /** Builds a part of the network; a ConfigError it throws names the node it belongs to (`neuron "E"`), as errors in a step do. */
-function attributed<T>(label: string, make: () => T): T {
+function attributed<T>(label: Message, make: () => T): T {
   try {
     return make();
   } catch (e) {
@@ -139,12 +140,12 @@ export class Network {
     this.seed = description.seed ?? 1;
     const seed = this.seed;
     for (const p of description.populations) {
-      const group = attributed(`neuron "${p.name}"`, () => new NeuronGroup(p.spec, { seed, key: keyOf(p) }));
+      const group = attributed(nodeLabel('izh-neuron', p.name, p.id), () => new NeuronGroup(p.spec, { seed, key: keyOf(p) }));
       this.populations.set(p.id, group);
       this.names.set(group, p.name);
     }
     for (const g of description.generators ?? []) {
-      const generator = attributed(`spike generator "${g.name}"`, () => new SpikeGenerator(g.spec, this.dt, { seed, key: keyOf(g) }));
+      const generator = attributed(nodeLabel('izh-spike-generator', g.name, g.id), () => new SpikeGenerator(g.spec, this.dt, { seed, key: keyOf(g) }));
       this.generators.set(g.id, generator);
       this.names.set(generator, g.name);
     }
@@ -168,7 +169,7 @@ export class Network {
 
   private spikingGroup(id: string, owner: string): SpikingGroup {
     const group = this.populations.get(id) ?? this.generators.get(id);
-    if (!group) throw new ConfigError('population', id, 'is not a neuron or spike generator of this network', owner);
+    if (!group) throw new ConfigError('population', id, message('errors.notPopulation'), owner);
     return group;
   }
 
@@ -178,7 +179,7 @@ export class Network {
       try {
         const pre = this.spikingGroup(d.pre, d.name);
         const feed = this.feedById.get(d.post);
-        if (!feed) throw new ConfigError('post', d.post, 'is not a neuron of this network');
+        if (!feed) throw new ConfigError('post', d.post, message('errors.notNeuron'));
         const post = feed.group;
         const sides = sidesOf(d.spec, pre.size, post.size, d.pre === d.post, this.dt);
         const connectivity = buildConnectivity(d.spec, sides, { seed: this.seed, key: keyOf(d) });
@@ -194,13 +195,13 @@ export class Network {
         if (!feed.buffer) feed.buffer = new Float64Array(post.size);
         this.projections.set(d.id, new Projection(d.id, d.spec, pre, post, connectivity, input, this.dt));
       } catch (e) {
-        throw e instanceof ConfigError && !e.nodeLabel ? e.forNode(`synapse "${d.name}"`) : e;
+        throw e instanceof ConfigError && !e.nodeLabel ? e.forNode(nodeLabel('izh-synapse', d.name, d.id)) : e;
       }
     }
   }
 
   private buildMonitors(description: NetworkDescription): void {
-    const named = (id: string, make: () => Monitor, label: string): Monitor => {
+    const named = (id: string, make: () => Monitor, label: Message): Monitor => {
       try {
         const monitor = make();
         this.monitors.push(monitor);
@@ -212,23 +213,23 @@ export class Network {
     const nameOf = (id: string) => description.populations.find((p) => p.id === id)?.name ?? description.generators?.find((g) => g.id === id)?.name ?? id;
     for (const m of description.spikeMonitors) {
       const group = this.spikingGroup(m.population, m.name || m.id);
-      this.spikeMonitors.set(m.id, named(m.id, () => new SpikeMonitor(group, nameOf(m.population), this.dt, m.retain ?? true, m.spec), `spike monitor "${m.name || m.id}"`) as SpikeMonitor);
+      this.spikeMonitors.set(m.id, named(m.id, () => new SpikeMonitor(group, nameOf(m.population), this.dt, m.retain ?? true, m.spec), nodeLabel('izh-spike-monitor', m.name || m.id, m.id)) as SpikeMonitor);
     }
     for (const m of description.stateMonitors) {
       const group = this.populations.get(m.population);
-      if (!group) throw new ConfigError('population', m.population, 'is not a neuron of this network', m.name || m.id);
-      this.stateMonitors.set(m.id, named(m.id, () => new StateMonitor(group, nameOf(m.population), m.spec, this.dt), `state monitor "${m.name || m.id}"`) as StateMonitor);
+      if (!group) throw new ConfigError('population', m.population, message('errors.notNeuron'), m.name || m.id);
+      this.stateMonitors.set(m.id, named(m.id, () => new StateMonitor(group, nameOf(m.population), m.spec, this.dt), nodeLabel('izh-state-monitor', m.name || m.id, m.id)) as StateMonitor);
     }
     for (const m of description.rateMonitors ?? []) {
       const group = this.spikingGroup(m.population, m.name || m.id);
-      this.rateMonitors.set(m.id, named(m.id, () => new RateMonitor(group, nameOf(m.population), this.dt, m.spec), `rate monitor "${m.name || m.id}"`) as RateMonitor);
+      this.rateMonitors.set(m.id, named(m.id, () => new RateMonitor(group, nameOf(m.population), this.dt, m.spec), nodeLabel('izh-rate-monitor', m.name || m.id, m.id)) as RateMonitor);
     }
     for (const m of description.weightMonitors ?? []) {
       const projection = this.projections.get(m.projection);
-      if (!projection) throw new ConfigError('synapse', m.projection, 'is not a synapse node of this network', m.name || m.id);
+      if (!projection) throw new ConfigError('synapse', m.projection, message('errors.notSynapse'), m.name || m.id);
       const plasticity = projection.spec.plasticity;
       const source = { weight: projection.weight, bounds: plasticity.rule === 'none' ? null : ([plasticity.wMin, plasticity.wMax] as [number, number]) };
-      this.weightMonitors.set(m.id, named(m.id, () => new WeightMonitor(source, this.dt, m.spec), `weight monitor "${m.name || m.id}"`) as WeightMonitor);
+      this.weightMonitors.set(m.id, named(m.id, () => new WeightMonitor(source, this.dt, m.spec), nodeLabel('izh-weight-monitor', m.name || m.id, m.id)) as WeightMonitor);
     }
   }
 
@@ -335,10 +336,11 @@ export class Network {
   private explain(e: unknown, k: number, t: number): unknown {
     const source = this.currentSource, population = this.currentPopulation;
     this.currentSource = this.currentPopulation = -1;
-    if (source >= 0 && e instanceof ConfigError) return e.forNode(`current source "${this.description.sources[source].name}"`);
+    if (source >= 0 && e instanceof ConfigError) return e.forNode(nodeLabel('izh-source', this.description.sources[source].name, this.description.sources[source].id));
     if (population >= 0 && e instanceof NonFiniteStateError) {
       const feed = this.feeds[population];
-      return new Error(`neuron "${this.names.get(feed.group) ?? feed.id}": ${e.message.replace(`at step ${k}`, `at step ${k} (t = ${t} ms)`)}`);
+      const error = message('errors.nonFiniteAt', { neuron: e.neuron, step: k, t, v: String(e.v), u: String(e.u) });
+      return new LocalizedError(message('errors.attributed', { node: nodeLabel('izh-neuron', this.names.get(feed.group) ?? feed.id, feed.id), error }));
     }
     return e;
   }

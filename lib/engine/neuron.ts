@@ -33,6 +33,7 @@ import { compileFormula, type CompiledFormula } from './expression';
 import { PURPOSE, seedState, nextUint32, uniformOf } from './rng';
 import { fieldOf, FORMS, MAX_POPULATION, readChoice, readerOf, RECOVERY_LAWS, ruleOf, schemaFor, SCHEMES } from './schema';
 import { ConfigError, isBlank, toNumber } from './validate';
+import { LocalizedError, message } from './messages';
 
 /**
  * The forms, schemes, recovery laws and every parameter's default and bounds are the schema's
@@ -119,7 +120,7 @@ export function normalizeNeuron(raw: RawNeuronConfig): NeuronSpec {
   const read = new ParameterReader(raw, perNeuron, form);
   const params = form === '2003' ? normalize2003(raw, read) : normalize2007(raw, read);
   if (scheme === 'izhikevich-net' && params.form === '2003' && params.recovery !== 'standard') {
-    throw new ConfigError('scheme', scheme, 'is the half-step scheme of the published networks, for the standard recovery law; use izhikevich, euler or rk4 with the accommodation law');
+    throw new ConfigError('scheme', scheme, message('errors.halfStepScheme'));
   }
   return { size, scheme, params, perNeuron };
 }
@@ -215,7 +216,7 @@ function normalize2007(raw: RawNeuronConfig, read: ParameterReader): Params2007 
 /** c must be below the peak (NaN, a per-neuron value, is checked per neuron when the population is built). */
 function checkBelowPeak(c: number, vpeak: number, raw: unknown, neuron?: number): void {
   if (c >= vpeak) {
-    throw new ConfigError('c', neuron === undefined ? raw : c, `must be below the spike peak vpeak = ${vpeak} mV${neuron === undefined ? '' : ` (neuron ${neuron})`}, or the neuron would spike forever`);
+    throw new ConfigError('c', neuron === undefined ? raw : c, neuron === undefined ? message('errors.belowPeak', { vpeak }) : message('errors.belowPeakNeuron', { vpeak, neuron }));
   }
 }
 
@@ -224,7 +225,7 @@ function defaultU0(b: number, v0: number, neuron?: number): number {
   const product = b * v0;
   if (Number.isNaN(product) && (Number.isNaN(b) || Number.isNaN(v0)) && neuron === undefined) return NaN; // per neuron
   if (!Number.isFinite(product)) {
-    throw new ConfigError('u0', `b·v0 = ${b}·${v0}`, `defaults to b·v0, which is not a finite number here${neuron === undefined ? '' : ` (neuron ${neuron})`}; give u0 explicitly`);
+    throw new ConfigError('u0', `b·v0 = ${b}·${v0}`, neuron === undefined ? message('errors.u0Overflow') : message('errors.u0OverflowNeuron', { neuron }));
   }
   return product;
 }
@@ -352,7 +353,7 @@ export class NeuronGroup implements SpikingGroup {
 
   /** New parameters (same size), taking effect from the next step; the state is kept. */
   setSpec(spec: NeuronSpec): void {
-    if (spec.size !== this.size) throw new ConfigError('size', spec.size, `cannot change while the network exists (it is ${this.size}); redeploy or reset the clock`);
+    if (spec.size !== this.size) throw new ConfigError('size', spec.size, message('errors.sizeFixed', { size: this.size }));
     const values = this.materialize(spec); // may refuse the spec: nothing changed yet
     this.spec = spec;
     this.model = modelOf(spec.params);
@@ -391,7 +392,7 @@ export class NeuronGroup implements SpikingGroup {
         let x: number;
         if (formula) {
           x = formula.evaluate(scope);
-          if (name === 'C' && !(x > 0)) throw new ConfigError('C', x, `must be greater than 0 (neuron ${i}, from ${formula.text})`);
+          if (name === 'C' && !(x > 0)) throw new ConfigError('C', x, message('errors.capacitance', { neuron: i, formula: formula.text }));
         } else if (raw === null) x = NaN; // an optional rule that is off (vb, bSwitchV)
         else x = raw as number;
         values.get(name)![i] = x;
@@ -699,9 +700,9 @@ export class NeuronGroup implements SpikingGroup {
  * A neuron whose state stopped being a finite number (e.g. u0 = 1e300 overflows v² in the
  * first steps): the run cannot go on meaningfully, so it ends with this error.
  */
-export class NonFiniteStateError extends Error {
+export class NonFiniteStateError extends LocalizedError {
   constructor(readonly neuron: number, readonly step: number, readonly v: number, readonly u: number) {
-    super(`neuron ${neuron} left the range of finite numbers at step ${step} (v = ${v}, u = ${u}); the parameters or the input drive it beyond what floating point can hold`);
+    super(message('errors.nonFinite', { neuron, step, v: String(v), u: String(u) }));
     this.name = 'NonFiniteStateError';
   }
 }

@@ -11,6 +11,7 @@
  * but validate.ts; the flow layer, the nodes and the editor read it from here.
  */
 import { ConfigError, isBlank, oneOf, optionalNumber, toBoolean, toNumber, type NumberRule } from './validate';
+import { message } from './messages';
 
 /** The config version this release writes; a config without `version` is 1 (release 0.1.0). */
 export const CONFIG_VERSION = 2;
@@ -486,7 +487,8 @@ export const MESSAGES: Record<string, string> = { ...COMMON };
 
 function keyed(type: string, spec: FieldSpec, scope = ''): FieldSchema {
   const base = `${type}.${'%s'}.${scope}${spec.name}`;
-  const variant = spec.when ? `.${Object.values(spec.when)[0].join('-')}` : '';
+  // a variant's key is the field's with its choices appended by '-' (not '.': a key is never inside another's text)
+  const variant = spec.when ? `-${Object.values(spec.when)[0].join('-')}` : '';
   const key = (part: string, text: string, suffix = variant) => {
     const k = base.replace('%s', part) + suffix;
     if (MESSAGES[k] !== undefined && MESSAGES[k] !== text) throw new Error(`schema: the key ${k} has two texts`);
@@ -777,20 +779,19 @@ export function resolveTyped<T extends Record<string, unknown>>(type: string, co
     const kind = oneOf(typeField, isBlank(config[typeField]) ? undefined : config[typeField], f.types ?? TYPED_TYPES, 'num');
     if (kind !== 'env') continue;
     const name = config[f.name];
-    if (typeof name !== 'string' || name.trim() === '') throw new ConfigError(f.name, name, 'must name an environment variable (its type is env)');
+    if (typeof name !== 'string' || name.trim() === '') throw new ConfigError(f.name, name, message('errors.envName'));
     const value = envValue(name, lookup);
-    const label = `(env ${name.trim()})`;
-    if (value === undefined || value === null) throw new ConfigError(f.name, name, `${label} is not set; set the environment variable or give a number`);
+    if (value === undefined || value === null) throw new ConfigError(f.name, name, message('errors.envUnset', { name: name.trim() }));
     let resolved: unknown = typeof value === 'string' ? value.trim() : value;
     if (!isBlank(resolved)) {
       try {
         resolved = toNumber(f.name, resolved, ruleOf(f));
       } catch (e) {
-        if (e instanceof ConfigError) throw new ConfigError(f.name, value, `${label} ${e.reason}`);
+        if (e instanceof ConfigError) throw new ConfigError(f.name, value, message('errors.envValue', { name: name.trim(), reason: e.why }));
         throw e;
       }
     } else if (f.required) {
-      throw new ConfigError(f.name, value, `${label} is empty; it must hold a number`);
+      throw new ConfigError(f.name, value, message('errors.envEmpty', { name: name.trim() }));
     } else {
       resolved = '';
     }

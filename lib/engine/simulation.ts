@@ -9,6 +9,7 @@
 import type { Network } from './network';
 import { DEFAULT_INTERVAL, MODES, readerOf } from './schema';
 import { ConfigError, toNumber } from './validate';
+import { message } from './messages';
 
 export { DEFAULT_INTERVAL, MODES };
 export type Mode = (typeof MODES)[number];
@@ -49,13 +50,13 @@ export function normalizeClock(raw: Record<string, unknown>): ClockSettings {
   const dt = read.number('dt');
   const mode = read.choice<Mode>('mode');
   const duration = read.number('duration');
-  if (duration === Infinity && mode === 'batch') throw new ConfigError('duration', raw.duration, 'must be set for a batch run (only real-time runs may go on until stopped)');
-  if (dt > duration) throw new ConfigError('dt', raw.dt, `must not be larger than the duration (${duration} ms)`);
+  if (duration === Infinity && mode === 'batch') throw new ConfigError('duration', raw.duration, message('errors.durationBatch'));
+  if (dt > duration) throw new ConfigError('dt', raw.dt, message('errors.dtDuration', { duration }));
   // a run computes t = 0, dt, ..., duration: one step more than duration / dt
   const steps = Number.isFinite(duration) ? lastStepOf(duration, dt) + 1 : 0;
   if (steps > MAX_STEPS) {
     const count = (n: number) => n.toLocaleString('en-US');
-    throw new ConfigError('dt', raw.dt, `is too small for a duration of ${duration} ms: the run needs ${count(steps)} steps, more than the limit of ${count(MAX_STEPS)}; raise dt or shorten the duration`);
+    throw new ConfigError('dt', raw.dt, message('errors.dtSteps', { duration, steps: count(steps), limit: count(MAX_STEPS) }));
   }
   return {
     dt,
@@ -132,6 +133,8 @@ const REALTIME_SLICES = 6;
 
 export class Simulation {
   state: RunState = 'idle';
+  /** what ended the last run that failed (its `error` event carries the message) */
+  failure: unknown = null;
   /** exclusive end step of the current run segment */
   private endStep = 0;
   /** a step command running in slices pauses when the network reaches this step */
@@ -168,7 +171,7 @@ export class Simulation {
   runFor(ms: number): void {
     const duration = toNumber('ms', ms, { above: 0 });
     const steps = duration / this.network.dt;
-    if (steps > MAX_STEPS) throw new ConfigError('ms', ms, `needs ${Math.round(steps)} steps at dt = ${this.network.dt} ms; at most ${MAX_STEPS} are allowed`);
+    if (steps > MAX_STEPS) throw new ConfigError('ms', ms, message('errors.runSteps', { steps: Math.round(steps), dt: this.network.dt, limit: MAX_STEPS }));
     const from = this.state === 'idle' ? 0 : this.network.nextStep;
     this.hooks.checkSteps?.(from + lastStepOf(duration, this.network.dt) + (from === 0 ? 1 : 0));
     this.halt();
@@ -217,7 +220,7 @@ export class Simulation {
    * reporting started or resumed, then paused.
    */
   step(count: number): void {
-    if (this.state === 'running') throw new ConfigError('steps', count, 'cannot be stepped while the clock runs; pause it first');
+    if (this.state === 'running') throw new ConfigError('steps', count, message('errors.stepRunning'));
     const n = toNumber('steps', count, { integer: true, min: 1, max: MAX_STEPS });
     const network = this.network;
     this.hooks.checkSteps?.(network.nextStep + n);
@@ -362,6 +365,7 @@ export class Simulation {
       this.halt();
       this.state = 'done';
       this.pauseAt = null;
+      this.failure = e;
       this.emit('error', (e as Error).message);
     }
   }

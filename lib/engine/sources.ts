@@ -10,6 +10,7 @@ import { compileExpression, type CompiledExpression } from './expression';
 import { addGaussians, PURPOSE, Stream, StreamBank, streamKey } from './rng';
 import { EDGES, fieldOf, INTERPOLATIONS, MAX_SEED, readerOf, ruleOf, SOURCE_KINDS } from './schema';
 import { ConfigError, isBlank, toNumber, toNumberList } from './validate';
+import { message } from './messages';
 
 /**
  * `noise` gives every target neuron its own Gaussian value each step; `random-neuron` gives one
@@ -69,7 +70,7 @@ export function normalizeSource(raw: Record<string, unknown>): SourceSpec {
   const window = () => {
     const onset = read.number('onset');
     const offset = read.number('offset');
-    if (!(offset > onset)) throw new ConfigError('offset', raw.offset, `must be later than the onset (${onset} ms)`);
+    if (!(offset > onset)) throw new ConfigError('offset', raw.offset, message('errors.offsetOnset', { onset }));
     return { onset, offset, edges: edges() };
   };
   switch (kind) {
@@ -80,13 +81,13 @@ export function normalizeSource(raw: Record<string, unknown>): SourceSpec {
     case 'pulses': {
       const width = read.number('width');
       const onsets = isBlank(raw.times) ? [] : toNumberList('times', raw.times);
-      if (onsets.length > MAX_LIST_LENGTH) throw new ConfigError('times', `${onsets.length} times`, `may hold at most ${MAX_LIST_LENGTH} pulse times`);
+      if (onsets.length > MAX_LIST_LENGTH) throw new ConfigError('times', `${onsets.length} times`, message('errors.pulseTimesMany', { limit: MAX_LIST_LENGTH }));
       let start = 0, period = 0, count = 0;
       if (onsets.length === 0) {
         start = read.number('start');
         // required without explicit times
         period = toNumber('period', raw.period, ruleOf(read.field('period')));
-        if (width > period) throw new ConfigError('width', raw.width, `must not exceed the period (${period} ms)`);
+        if (width > period) throw new ConfigError('width', raw.width, message('errors.widthPeriod', { period }));
         count = read.number('count');
       }
       return { kind, amplitude: amplitude(), baseline: baseline(), onsets: onsets.sort((x, y) => x - y), start, period, count, width, edges: edges() };
@@ -136,20 +137,20 @@ function toTable(raw: unknown): Array<[number, number]> {
       try {
         rows = JSON.parse(text);
       } catch {
-        throw new ConfigError('table', raw, 'is not valid JSON; write [[t, I], ...] or one "t, I" pair per line');
+        throw new ConfigError('table', raw, message('errors.tableJson'));
       }
     } else {
       rows = text.split(/\n|;/).map((line) => line.trim()).filter((line) => line !== '').map((line) => line.split(/[\s,]+/));
     }
   }
-  if (!Array.isArray(rows) || rows.length === 0) throw new ConfigError('table', raw, 'must list at least one [t, I] point');
-  if (rows.length > MAX_LIST_LENGTH) throw new ConfigError('table', `${rows.length} rows`, `may hold at most ${MAX_LIST_LENGTH} points`);
+  if (!Array.isArray(rows) || rows.length === 0) throw new ConfigError('table', raw, message('errors.tableEmpty'));
+  if (rows.length > MAX_LIST_LENGTH) throw new ConfigError('table', `${rows.length} rows`, message('errors.tableMany', { limit: MAX_LIST_LENGTH }));
   const points = rows.map((row, i): [number, number] => {
-    if (!Array.isArray(row) || row.length !== 2) throw new ConfigError(`table[${i}]`, row, 'must be a pair [t, I]');
+    if (!Array.isArray(row) || row.length !== 2) throw new ConfigError(`table[${i}]`, row, message('errors.tablePair'));
     return [toNumber(`table[${i}].t`, row[0]), toNumber(`table[${i}].I`, row[1])];
   });
   for (let i = 1; i < points.length; i++) {
-    if (!(points[i][0] > points[i - 1][0])) throw new ConfigError(`table[${i}].t`, points[i][0], 'must be later than the time before it');
+    if (!(points[i][0] > points[i - 1][0])) throw new ConfigError(`table[${i}].t`, points[i][0], message('errors.tableOrder'));
   }
   return points;
 }
@@ -293,7 +294,7 @@ export function sourceExpression(spec: SourceSpec): string {
       return spec.expression;
     case 'noise':
     case 'random-neuron':
-      throw new ConfigError('kind', spec.kind, 'has no expression form (it is random)');
+      throw new ConfigError('kind', spec.kind, message('errors.randomKind'));
   }
 }
 

@@ -24,6 +24,7 @@ import { PURPOSE, Stream } from './rng';
 import { seedOf } from './sources';
 import { CONNECTION_RULES, DELAY_KINDS, fieldOf, MAX_SYNAPSES, PLASTICITY_RULES, readerOf, SYNAPSE_KINDS, WEIGHT_KINDS } from './schema';
 import { ConfigError, isBlank, toNumber } from './validate';
+import { message } from './messages';
 
 /** The rules, kinds and every field's default and bounds are the schema's (lib/engine/schema.ts). */
 export { CONNECTION_RULES, DELAY_KINDS, MAX_SYNAPSES, PLASTICITY_RULES, SYNAPSE_KINDS, WEIGHT_KINDS };
@@ -139,7 +140,7 @@ export function normalizeSynapse(raw: Record<string, unknown>): SynapseSpec {
   if (spec.plasticity.rule !== 'none') {
     const negative = lowestWeight(spec.weight);
     if (negative < 0) {
-      throw new ConfigError('plasticity', spec.plasticity.rule, `applies to excitatory synapses only, but the weights may be negative (as low as ${negative}); use plasticity none for inhibitory synapses`);
+      throw new ConfigError('plasticity', spec.plasticity.rule, message('errors.plasticNegative', { low: negative }));
     }
   }
   return spec;
@@ -150,10 +151,10 @@ function rangeOf(field: string, raw: unknown): NeuronRange | null {
   if (isBlank(raw)) return null;
   const text = String(raw).trim();
   const match = /^(\d+)\s*(?:-\s*(\d+))?$/.exec(text);
-  if (!match) throw new ConfigError(field, raw, 'must be a range of neuron indices "first-last" (e.g. 0-799), one index, or blank for all');
+  if (!match) throw new ConfigError(field, raw, message('errors.range'));
   const first = Number(match[1]);
   const last = match[2] === undefined ? first : Number(match[2]);
-  if (last < first) throw new ConfigError(field, raw, 'must not end before it starts');
+  if (last < first) throw new ConfigError(field, raw, message('errors.rangeOrder'));
   return [first, last];
 }
 
@@ -180,7 +181,7 @@ function weightOf(raw: Record<string, unknown>): WeightSpec {
       // uniform: both bounds required; normal: blank bounds clip nothing (-Infinity, Infinity)
       const low = read.number('weightLow');
       const high = read.number('weightHigh');
-      if (!(high > low)) throw new ConfigError('weightHigh', raw.weightHigh, `must be greater than weightLow (${low})`);
+      if (!(high > low)) throw new ConfigError('weightHigh', raw.weightHigh, message('errors.weightHigh', { low }));
       if (kind === 'uniform') return { kind, low, high };
       return { kind, mean: read.number('weightMean'), sd: read.number('weightSd'), low, high };
     }
@@ -196,7 +197,7 @@ function delayOf(raw: Record<string, unknown>): DelaySpec {
     case 'uniform': {
       const min = read.number('delayMin');
       const max = read.number('delayMax');
-      if (max < min) throw new ConfigError('delayMax', raw.delayMax, `must not be below delayMin (${min} ms)`);
+      if (max < min) throw new ConfigError('delayMax', raw.delayMax, message('errors.delayMax', { min }));
       return { kind, min, max };
     }
     case 'split':
@@ -211,8 +212,8 @@ function plasticityOf(raw: Record<string, unknown>): PlasticitySpec {
   // wMin's bound is checked below, with the reason
   const wMin = read.number('wMin', {});
   const wMax = read.number('wMax');
-  if (!(wMax > wMin)) throw new ConfigError('wMax', raw.wMax, `must be greater than wMin (${wMin})`);
-  if (wMin < 0) throw new ConfigError('wMin', raw.wMin, 'must be at least 0 (plastic synapses are excitatory)');
+  if (!(wMax > wMin)) throw new ConfigError('wMax', raw.wMax, message('errors.wMax', { min: wMin }));
+  if (wMin < 0) throw new ConfigError('wMin', raw.wMin, message('errors.wMin'));
   if (rule === 'izhikevich2006') {
     return {
       rule,
@@ -245,18 +246,18 @@ function plasticityOf(raw: Record<string, unknown>): PlasticitySpec {
 export function toConnections(raw: unknown): ListedConnection[] {
   let value: unknown = raw;
   if (typeof raw === 'string') {
-    if (raw.trim() === '') throw new ConfigError('connections', raw, 'must list at least one connection [pre, post] (or [pre, post, weight, delay])');
+    if (raw.trim() === '') throw new ConfigError('connections', raw, message('errors.connectionsEmpty'));
     try {
       value = JSON.parse(raw);
     } catch {
-      throw new ConfigError('connections', raw, 'is not valid JSON; write [[pre, post, weight, delay], ...]');
+      throw new ConfigError('connections', raw, message('errors.connectionsJson'));
     }
   }
   if (value && typeof value === 'object' && !Array.isArray(value)) return fromColumns(value as Record<string, unknown>);
-  if (!Array.isArray(value)) throw new ConfigError('connections', raw, 'must be a list [[pre, post, weight, delay], ...] or saved weights {pre, post, weight, delay}');
-  if (value.length > MAX_LIST_CONNECTIONS) throw new ConfigError('connections', `${value.length} connections`, `may hold at most ${MAX_LIST_CONNECTIONS.toLocaleString('en-US')}`);
+  if (!Array.isArray(value)) throw new ConfigError('connections', raw, message('errors.connectionsShape'));
+  if (value.length > MAX_LIST_CONNECTIONS) throw new ConfigError('connections', `${value.length} connections`, message('errors.atMost', { limit: MAX_LIST_CONNECTIONS.toLocaleString('en-US') }));
   return value.map((row, n): ListedConnection => {
-    if (!Array.isArray(row) || row.length < 2 || row.length > 4) throw new ConfigError(`connections[${n}]`, row, 'must be [pre, post], [pre, post, weight] or [pre, post, weight, delay]');
+    if (!Array.isArray(row) || row.length < 2 || row.length > 4) throw new ConfigError(`connections[${n}]`, row, message('errors.connectionRow'));
     return [
       toNumber(`connections[${n}].pre`, row[0], { integer: true, min: 0 }),
       toNumber(`connections[${n}].post`, row[1], { integer: true, min: 0 }),
@@ -269,11 +270,11 @@ export function toConnections(raw: unknown): ListedConnection[] {
 function fromColumns(columns: Record<string, unknown>): ListedConnection[] {
   const { pre, post, weight, delay } = columns;
   if (!Array.isArray(pre) || !Array.isArray(post) || pre.length !== post.length) {
-    throw new ConfigError('connections', columns, 'saved weights need arrays pre and post of the same length (and weight, delay)');
+    throw new ConfigError('connections', columns, message('errors.savedColumns'));
   }
   for (const [name, column] of [['weight', weight], ['delay', delay]] as const) {
     if (column !== undefined && (!Array.isArray(column) || column.length !== pre.length)) {
-      throw new ConfigError(`connections.${name}`, column, `must be an array as long as pre (${pre.length})`);
+      throw new ConfigError(`connections.${name}`, column, message('errors.savedColumn', { length: pre.length }));
     }
   }
   return toConnections(pre.map((p, n) => [p, post[n], (weight as unknown[] | undefined)?.[n] ?? null, (delay as unknown[] | undefined)?.[n] ?? null]));
@@ -287,11 +288,10 @@ export function delaySteps(ms: number, dt: number, field = 'delay'): number {
     const below = Math.max(1, Math.floor(steps)) * dt;
     const above = Math.ceil(steps) * dt;
     // below one step the only neighbour is one step
-    const nearest = below === above ? `the nearest valid delay is ${fmt(above)} ms` : `the nearest valid delays are ${fmt(below)} and ${fmt(above)} ms`;
-    throw new ConfigError(field, ms, `is not a whole number of steps at dt = ${dt} ms; ${nearest}`);
+    throw new ConfigError(field, ms, below === above ? message('errors.delayWhole', { dt, nearest: fmt(above) }) : message('errors.delayWholeTwo', { dt, below: fmt(below), above: fmt(above) }));
   }
-  if (whole < 1) throw new ConfigError(field, ms, `must be at least one step (dt = ${dt} ms)`);
-  if (whole > MAX_DELAY_STEPS) throw new ConfigError(field, ms, `must be at most ${MAX_DELAY_STEPS} steps (${fmt(MAX_DELAY_STEPS * dt)} ms at dt = ${dt} ms)`);
+  if (whole < 1) throw new ConfigError(field, ms, message('errors.delayStep', { dt }));
+  if (whole > MAX_DELAY_STEPS) throw new ConfigError(field, ms, message('errors.delayLong', { limit: MAX_DELAY_STEPS, ms: fmt(MAX_DELAY_STEPS * dt), dt }));
   return whole;
 }
 
@@ -315,7 +315,7 @@ export interface SynapseSides {
 export function sidesOf(spec: SynapseSpec, preSize: number, postSize: number, samePopulation: boolean, dt: number): SynapseSides {
   const side = (range: NeuronRange | null, size: number, field: string): [number, number] => {
     if (range === null) return [size, 0];
-    if (range[1] >= size) throw new ConfigError(field, `${range[0]}-${range[1]}`, `must lie within the population (neurons 0-${size - 1})`);
+    if (range[1] >= size) throw new ConfigError(field, `${range[0]}-${range[1]}`, message('errors.rangePopulation', { last: size - 1 }));
     return [range[1] - range[0] + 1, range[0]];
   };
   const [nPre, preOffset] = side(spec.preRange, preSize, 'preNeurons');
@@ -356,28 +356,28 @@ function overlap(sides: SynapseSides): number {
 export function checkSynapse(spec: SynapseSpec, sides: SynapseSides): void {
   const { nPre, nPost, dt } = sides;
   const self = !spec.autapses && overlap(sides) > 0;
-  if (spec.rule === 'one-to-one' && nPre !== nPost) throw new ConfigError('rule', spec.rule, `needs populations of the same size (${nPre} and ${nPost} neurons)`);
+  if (spec.rule === 'one-to-one' && nPre !== nPost) throw new ConfigError('rule', spec.rule, message('errors.oneToOne', { pre: nPre, post: nPost }));
   if ((spec.rule === 'out-degree' || spec.rule === 'in-degree') && !spec.duplicates) {
     const partners = spec.rule === 'out-degree' ? nPost : nPre;
     const available = partners - (self ? 1 : 0);
     if (spec.degree > available) {
-      throw new ConfigError('degree', spec.degree, `is more than the ${available} distinct ${spec.rule === 'out-degree' ? 'targets' : 'sources'} available${self ? ' (no autapses)' : ''}; allow duplicates or lower it`);
+      throw new ConfigError('degree', spec.degree, message(spec.rule === 'out-degree' ? (self ? 'errors.degreeTargetsSelf' : 'errors.degreeTargets') : self ? 'errors.degreeSourcesSelf' : 'errors.degreeSources', { available }));
     }
   }
   if (spec.rule === 'list') {
     const within = (x: number, offset: number, n: number) => x >= offset && x < offset + n;
     const span = (offset: number, n: number) => `${offset}-${offset + n - 1}`;
     spec.connections.forEach(([pre, post], n) => {
-      if (!within(pre, sides.preOffset, nPre)) throw new ConfigError(`connections[${n}].pre`, pre, `must be one of the presynaptic neurons (${span(sides.preOffset, nPre)})`);
-      if (!within(post, sides.postOffset, nPost)) throw new ConfigError(`connections[${n}].post`, post, `must be one of the target neurons (${span(sides.postOffset, nPost)})`);
+      if (!within(pre, sides.preOffset, nPre)) throw new ConfigError(`connections[${n}].pre`, pre, message('errors.listedPre', { span: span(sides.preOffset, nPre) }));
+      if (!within(post, sides.postOffset, nPost)) throw new ConfigError(`connections[${n}].post`, post, message('errors.listedPost', { span: span(sides.postOffset, nPost) }));
     });
   }
   const count = expectedSynapses(spec, sides);
-  if (count > MAX_SYNAPSES) throw new ConfigError('rule', spec.rule, `would make ${Math.round(count).toLocaleString('en-US')} synapses; one synapse node holds at most ${MAX_SYNAPSES.toLocaleString('en-US')}`);
+  if (count > MAX_SYNAPSES) throw new ConfigError('rule', spec.rule, message('errors.synapsesMany', { count: Math.round(count).toLocaleString('en-US'), limit: MAX_SYNAPSES.toLocaleString('en-US') }));
   if (spec.rule === 'list') {
     spec.connections.forEach(([, , w, d], n) => {
-      if (w === null && Number.isNaN((spec.weight as { value?: number }).value)) throw new ConfigError(`connections[${n}].weight`, w, 'is missing, and the node has no weight of its own');
-      if (d === null && Number.isNaN((spec.delay as { ms?: number }).ms)) throw new ConfigError(`connections[${n}].delay`, d, 'is missing, and the node has no delay of its own');
+      if (w === null && Number.isNaN((spec.weight as { value?: number }).value)) throw new ConfigError(`connections[${n}].weight`, w, message('errors.weightMissing'));
+      if (d === null && Number.isNaN((spec.delay as { ms?: number }).ms)) throw new ConfigError(`connections[${n}].delay`, d, message('errors.delayMissing'));
     });
   }
   switch (spec.delay.kind) {
@@ -501,9 +501,9 @@ export function buildConnectivity(spec: SynapseSpec, sides: SynapseSides, random
     for (let s = from; s < to; s++) if (delay[s] > maxDelay) maxDelay = delay[s];
   }
   for (let s = 0; s < total; s++) {
-    if (!Number.isFinite(weight[s])) throw new ConfigError('weight', weight[s], 'must give a finite number for every synapse');
+    if (!Number.isFinite(weight[s])) throw new ConfigError('weight', weight[s], message('errors.weightFinite'));
     if (spec.plasticity.rule !== 'none' && weight[s] < 0) {
-      throw new ConfigError('plasticity', spec.plasticity.rule, `applies to excitatory synapses only, but synapse ${s} has the negative weight ${weight[s]}`);
+      throw new ConfigError('plasticity', spec.plasticity.rule, message('errors.plasticNegativeSynapse', { synapse: s, weight: weight[s] }));
     }
   }
   let minDelay = maxDelay;

@@ -3,22 +3,40 @@
  * Every failure is a ConfigError that names the field and the offending value, so a node
  * can prefix its own name and show the whole sentence to the user.
  */
+import { LocalizedError, message, type Message } from './messages';
 
-export class ConfigError extends Error {
+export class ConfigError extends LocalizedError {
   constructor(
     readonly field: string,
     readonly value: unknown,
-    readonly reason: string,
-    /** id or name of the node the problem belongs to, when known */
-    readonly nodeLabel?: string,
+    /** why the value is refused, e.g. message('errors.min', {bound: 0}) */
+    readonly why: Message,
+    /** the node the problem belongs to, when known: a name or id, or a label such as nodeLabel() gives */
+    readonly node?: Message | string,
   ) {
-    super(`${nodeLabel ? `${nodeLabel}: ` : ''}${field} ${reason} (got ${show(value)})`);
+    const values = { field, reason: why, value: show(value) };
+    super(node === undefined || node === '' ? message('errors.sentenceBare', values) : message('errors.sentence', { node, ...values }));
     this.name = 'ConfigError';
   }
 
+  /** Why the value is refused, in English (e.g. "must be at least 0"). */
+  get reason(): string {
+    return this.why.english;
+  }
+
+  /** The node the problem belongs to, in English (e.g. `neuron "RS"`), when known. */
+  get nodeLabel(): string | undefined {
+    return typeof this.node === 'object' ? this.node.english : this.node;
+  }
+
+  /** The field and the reason, short enough for a node's status. */
+  get short(): Message {
+    return message('errors.status', { field: this.field, reason: this.why });
+  }
+
   /** The same error attributed to a node. */
-  forNode(nodeLabel: string): ConfigError {
-    return new ConfigError(this.field, this.value, this.reason, nodeLabel);
+  forNode(node: Message | string): ConfigError {
+    return new ConfigError(this.field, this.value, this.why, node);
   }
 }
 
@@ -58,17 +76,17 @@ export function toNumber(field: string, raw: unknown, rule: NumberRule = {}): nu
   let value: number;
   if (typeof raw === 'number') value = raw;
   else if (typeof raw === 'string' && raw.trim() !== '') value = Number(raw.trim());
-  else throw new ConfigError(field, raw, 'must be a number');
-  if (typeof raw === 'string' && Number.isNaN(value)) throw new ConfigError(field, raw, 'must be a number');
+  else throw new ConfigError(field, raw, message('errors.number'));
+  if (typeof raw === 'string' && Number.isNaN(value)) throw new ConfigError(field, raw, message('errors.number'));
   // Number() also reads "0x10", "0b1" and "0o7"; a setting is written in decimal
   if (typeof raw === 'string' && Number.isFinite(value) && !DECIMAL.test(raw.trim())) {
-    throw new ConfigError(field, raw, 'must be a number in decimal notation, e.g. 1.5, -2 or 1e-3');
+    throw new ConfigError(field, raw, message('errors.decimal'));
   }
-  if (!Number.isFinite(value)) throw new ConfigError(field, raw, 'must be a finite number');
-  if (rule.integer && !Number.isInteger(value)) throw new ConfigError(field, raw, 'must be a whole number');
-  if (rule.above !== undefined && !(value > rule.above)) throw new ConfigError(field, raw, `must be greater than ${rule.above}`);
-  if (rule.min !== undefined && value < rule.min) throw new ConfigError(field, raw, `must be at least ${rule.min}`);
-  if (rule.max !== undefined && value > rule.max) throw new ConfigError(field, raw, `must be at most ${rule.max}`);
+  if (!Number.isFinite(value)) throw new ConfigError(field, raw, message('errors.finite'));
+  if (rule.integer && !Number.isInteger(value)) throw new ConfigError(field, raw, message('errors.whole'));
+  if (rule.above !== undefined && !(value > rule.above)) throw new ConfigError(field, raw, message('errors.above', { bound: rule.above }));
+  if (rule.min !== undefined && value < rule.min) throw new ConfigError(field, raw, message('errors.min', { bound: rule.min }));
+  if (rule.max !== undefined && value > rule.max) throw new ConfigError(field, raw, message('errors.max', { bound: rule.max }));
   return value;
 }
 
@@ -87,7 +105,7 @@ export function optionalNumber(field: string, raw: unknown, fallback: number, ru
 export function oneOf<T extends string>(field: string, raw: unknown, allowed: readonly T[], fallback?: T): T {
   if ((raw === undefined || raw === null || raw === '') && fallback !== undefined) return fallback;
   if (typeof raw === 'string' && (allowed as readonly string[]).includes(raw)) return raw as T;
-  throw new ConfigError(field, raw, `must be one of ${allowed.join(', ')}`);
+  throw new ConfigError(field, raw, message('errors.oneOf', { options: allowed.join(', ') }));
 }
 
 /** A boolean from a checkbox (true/false) or its string form. */
@@ -95,7 +113,7 @@ export function toBoolean(field: string, raw: unknown, fallback: boolean): boole
   if (raw === undefined || raw === null || raw === '') return fallback;
   if (raw === true || raw === 'true') return true;
   if (raw === false || raw === 'false') return false;
-  throw new ConfigError(field, raw, 'must be true or false');
+  throw new ConfigError(field, raw, message('errors.boolean'));
 }
 
 /**
@@ -107,12 +125,12 @@ export function toNumberList(field: string, raw: unknown, rule: NumberRule = {})
   if (Array.isArray(raw)) items = raw;
   else if (typeof raw === 'string') items = raw.split(/[\s,;]+/).filter((s) => s !== '');
   else if (typeof raw === 'number') items = [raw];
-  else throw new ConfigError(field, raw, 'must be a list of numbers');
+  else throw new ConfigError(field, raw, message('errors.numberList'));
   return items.map((item, i) => {
     try {
       return toNumber(field, item, rule);
     } catch (e) {
-      throw new ConfigError(`${field}[${i}]`, item, (e as ConfigError).reason);
+      throw new ConfigError(`${field}[${i}]`, item, (e as ConfigError).why);
     }
   });
 }

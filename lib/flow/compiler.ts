@@ -25,6 +25,7 @@ import { normalizeClock, type ClockSettings } from '../engine/simulation';
 import { normalizeSource, seedOf } from '../engine/sources';
 import { checkSynapse, normalizeSynapse, sidesOf } from '../engine/synapses';
 import { ConfigError, oneOf } from '../engine/validate';
+import { kindOf, listOr, message, nodeLabel, type Message, type Value } from '../engine/messages';
 import { migrate, prepareConfig, processEnv, SPIKE_EVENTS, type EnvLookup } from '../engine/schema';
 
 export const NODE_TYPES = {
@@ -39,18 +40,6 @@ export const NODE_TYPES = {
   weightMonitor: 'izh-weight-monitor',
 } as const;
 const SIMULATION_TYPES = new Set<string>(Object.values(NODE_TYPES));
-
-const KIND_NAMES: Record<string, string> = {
-  [NODE_TYPES.clock]: 'clock',
-  [NODE_TYPES.source]: 'current source',
-  [NODE_TYPES.neuron]: 'neuron',
-  [NODE_TYPES.generator]: 'spike generator',
-  [NODE_TYPES.synapse]: 'synapse',
-  [NODE_TYPES.spikeMonitor]: 'spike monitor',
-  [NODE_TYPES.stateMonitor]: 'state monitor',
-  [NODE_TYPES.rateMonitor]: 'rate monitor',
-  [NODE_TYPES.weightMonitor]: 'weight monitor',
-};
 
 /** A node as it appears in a flow file (and in Node-RED's runtime config). */
 export interface FlowNode {
@@ -76,18 +65,17 @@ const ALLOWED_TARGETS: Record<string, string[]> = {
 };
 
 /** Why a wire between two simulation nodes means nothing, and what to do instead. */
-function wrongWire(from: FlowNode, to: FlowNode): string {
-  const base = `cannot lead from a ${KIND_NAMES[from.type]} to a ${KIND_NAMES[to.type]}`;
-  if (from.type === NODE_TYPES.neuron && to.type === NODE_TYPES.neuron) return `${base}: put a synapse node between them (neuron -> synapse -> neuron)`;
-  if (from.type === NODE_TYPES.generator && to.type === NODE_TYPES.neuron) return `${base}: spikes reach neurons through a synapse node (generator -> synapse -> neuron)`;
-  if (to.type === NODE_TYPES.stateMonitor) return `${base}: a state monitor records a neuron`;
-  return base;
+function wrongWire(from: FlowNode, to: FlowNode): Message {
+  const kinds = { from: kindOf(from.type), to: kindOf(to.type) };
+  if (from.type === NODE_TYPES.neuron && to.type === NODE_TYPES.neuron) return message('errors.wireNeurons', kinds);
+  if (from.type === NODE_TYPES.generator && to.type === NODE_TYPES.neuron) return message('errors.wireGenerator', kinds);
+  if (to.type === NODE_TYPES.stateMonitor) return message('errors.wireStateMonitor', kinds);
+  return message('errors.wire', kinds);
 }
 
 /** `neuron "RS"` or `neuron 1a2b3c`: how errors name a node. */
-export function labelOf(node: FlowNode): string {
-  const kind = KIND_NAMES[node.type] ?? node.type;
-  return node.name ? `${kind} "${node.name}"` : `${kind} ${node.id}`;
+export function labelOf(node: FlowNode): Message {
+  return nodeLabel(node.type, node.name, node.id);
 }
 
 export function isSimulationNode(node: FlowNode): boolean {
@@ -179,20 +167,18 @@ function component(graph: FlowGraph, id: string): ReadonlySet<string> {
  * wire never reaches with a message; null when there is none. Ordinary nodes wired into our
  * nodes' inputs are the documented way in and are never a problem.
  */
-export function strayWireWarning(flow: readonly FlowNode[] | FlowGraph, id: string): string | null {
+export function strayWireWarning(flow: readonly FlowNode[] | FlowGraph, id: string): Message | null {
   const graph = graphOf(flow);
   const from = graph.byId.get(id);
   const strays = graph.strays.get(id);
   if (!from || !strays || strays.length === 0) return null;
   const names = strays.map((n) => (n.name ? `${n.type} "${n.name}"` : `${n.type} ${n.id}`)).join(', ');
-  return `${labelOf(from)}: its first output is a simulation wire, which carries no messages, but it leads to ${names}; ` +
-    `wire it to ${simulationTargetsOf(from.type)} (simulation nodes), and use ${from.type === NODE_TYPES.clock ? 'the second output (run events)' : 'a monitor'} to send data to ordinary nodes`;
+  return message(from.type === NODE_TYPES.clock ? 'warnings.strayWire' : 'warnings.strayWireMonitor', { node: labelOf(from), names, targets: simulationTargetsOf(from.type) });
 }
 
 /** The kinds a simulation wire of this node may lead to, in words. */
-function simulationTargetsOf(type: string): string {
-  const kinds = (ALLOWED_TARGETS[type] ?? []).map((t) => KIND_NAMES[t]);
-  return kinds.length <= 1 ? kinds.join('') : `${kinds.slice(0, -1).join(', ')} or ${kinds[kinds.length - 1]}`;
+function simulationTargetsOf(type: string): Value {
+  return listOr((ALLOWED_TARGETS[type] ?? []).map(kindOf));
 }
 
 /**
@@ -211,7 +197,7 @@ export interface CompiledNetwork {
   /** nodes of the network by id (their kind and label, for messages) */
   members: Map<string, FlowNode>;
   /** how messages name the node behind an id of the description (a monitor, a neuron's spike events, ...) */
-  label(id: string): string;
+  label(id: string): Message | string;
 }
 
 function withNode<T>(node: FlowNode, make: () => T): T {
@@ -250,14 +236,14 @@ export interface CompileOptions {
 export function compileNetwork(flow: readonly FlowNode[] | FlowGraph, clockId: string, patches: Patches = () => undefined, options: CompileOptions = {}): CompiledNetwork {
   const graph = graphOf(flow);
   const clockNode = graph.byId.get(clockId);
-  if (!clockNode || clockNode.type !== NODE_TYPES.clock) throw new ConfigError('clock', clockId, 'is not a clock of this flow');
+  if (!clockNode || clockNode.type !== NODE_TYPES.clock) throw new ConfigError('clock', clockId, message('errors.notClock'));
   const ids = component(graph, clockId);
   const members = new Map([...ids].map((id) => [id, graph.byId.get(id)!]));
   for (const id of ids) {
-    for (const { from, to } of graph.invalid.get(id) ?? []) throw new ConfigError('wires', labelOf(to), wrongWire(from, to), labelOf(from));
+    for (const { from, to } of graph.invalid.get(id) ?? []) throw new ConfigError('wires', labelOf(to).english, wrongWire(from, to), labelOf(from));
   }
   const otherClock = [...members.values()].find((n) => n.type === NODE_TYPES.clock && n.id !== clockId);
-  if (otherClock) throw new ConfigError('wires', labelOf(otherClock), 'connect this clock\'s network to another clock; a network has exactly one clock', labelOf(clockNode));
+  if (otherClock) throw new ConfigError('wires', labelOf(otherClock).english, message('errors.otherClock'), labelOf(clockNode));
 
   // each node's config as this release reads it: migrated, changed by messages, typed fields resolved
   const envOf = options.env ?? (() => processEnv);
@@ -285,15 +271,15 @@ export function compileNetwork(flow: readonly FlowNode[] | FlowGraph, clockId: s
   };
   const sizeOf = (id: string) => description.populations.find((p) => p.id === id)?.spec.size ?? description.generators!.find((g) => g.id === id)!.spec.size;
   /** The one simulation node wired into `node` among `types`, or a ConfigError saying what is expected. */
-  const oneInput = (node: FlowNode, types: string[], what: string): string => {
+  const oneInput = (node: FlowNode, types: string[], what: Value): string => {
     const inputs = graph.in.get(node.id)!.filter((id) => types.includes(graph.byId.get(id)!.type));
-    if (inputs.length !== 1) throw new ConfigError('wires', inputs.length, `must come from exactly one ${what}`, labelOf(node));
+    if (inputs.length !== 1) throw new ConfigError('wires', inputs.length, message('errors.oneInput', { what }), labelOf(node));
     return inputs[0];
   };
   for (const n of of(NODE_TYPES.synapse)) {
-    const pre = oneInput(n, [NODE_TYPES.neuron, NODE_TYPES.generator], 'neuron or spike generator (its presynaptic side)');
+    const pre = oneInput(n, [NODE_TYPES.neuron, NODE_TYPES.generator], message('words.presynaptic'));
     const posts = graph.out.get(n.id)!.filter((id) => graph.byId.get(id)!.type === NODE_TYPES.neuron);
-    if (posts.length !== 1) throw new ConfigError('wires', posts.length, 'must lead to exactly one neuron (its target); use one synapse node per target', labelOf(n));
+    if (posts.length !== 1) throw new ConfigError('wires', posts.length, message('errors.onePost'), labelOf(n));
     const spec = withNode(n, () => normalizeSynapse(configOf(n)));
     withNode(n, () => checkSynapse(spec, sidesOf(spec, sizeOf(pre), sizeOf(posts[0]), pre === posts[0], settings.dt)));
     description.projections!.push({ id: n.id, name: n.name || n.id, pre, post: posts[0], spec, key: keyOf(n) });
@@ -301,8 +287,8 @@ export function compileNetwork(flow: readonly FlowNode[] | FlowGraph, clockId: s
   const populationOf = (monitor: FlowNode): string => {
     const sources = graph.in.get(monitor.id)!;
     if (sources.length !== 1) {
-      const what = monitor.type === NODE_TYPES.stateMonitor ? 'neuron' : monitor.type === NODE_TYPES.weightMonitor ? 'synapse' : 'neuron or spike generator';
-      throw new ConfigError('wires', sources.length, `must come from exactly one ${what} (use one monitor per ${what})`, labelOf(monitor));
+      const what = monitor.type === NODE_TYPES.stateMonitor ? kindOf(NODE_TYPES.neuron) : monitor.type === NODE_TYPES.weightMonitor ? kindOf(NODE_TYPES.synapse) : message('words.neuronOrGenerator');
+      throw new ConfigError('wires', sources.length, message('errors.oneSource', { what }), labelOf(monitor));
     }
     return sources[0];
   };
@@ -324,7 +310,7 @@ export function compileNetwork(flow: readonly FlowNode[] | FlowGraph, clockId: s
     const spec = withNode(m, () => normalizeStateMonitor(configOf(m)));
     const size = sizeOf(population);
     const outside = spec.indices?.find((i) => i >= size);
-    if (outside !== undefined) throw new ConfigError('indices', outside, `must be below the size of the neuron it records (${size})`, labelOf(m));
+    if (outside !== undefined) throw new ConfigError('indices', outside, message('errors.indicesRecorded', { size }), labelOf(m));
     description.stateMonitors.push({ id: m.id, name: m.name || m.id, population, spec: { ...spec, window: windowOf(spec.window ?? null) } });
   }
   for (const m of of(NODE_TYPES.rateMonitor)) {

@@ -8,6 +8,7 @@
 import { DEFAULT_SCHEME, type RawNeuronConfig, type Scheme } from '../engine/neuron';
 import { normalizeSource, sourceExpression } from '../engine/sources';
 import { ConfigError } from '../engine/validate';
+import { message } from '../engine/messages';
 
 export type PresetGroup = 'cortical' | 'features' | 'book';
 
@@ -175,6 +176,6 @@ export function presetInputExpression(preset: Preset): string {
 /** The preset named by a message or config field, or a ConfigError listing the known codes. */
 export function requirePreset(field: string, code: unknown): Preset {
   const found = typeof code === 'string' ? findPreset(code) : undefined;
-  if (!found) throw new ConfigError(field, code, `is not a preset (known: ${PRESETS.map((p) => p.code).join(', ')})`);
+  if (!found) throw new ConfigError(field, code, message('errors.notPreset', { known: PRESETS.map((p) => p.code).join(', ') }));
   return found;
 }

@@ -40,19 +40,19 @@ export interface Setup {
   browser: Browser;
   /** deploys flows through the admin API (as the editor's Deploy button does) */
   deploy(flows: unknown[]): Promise<void>;
-  /** a page with a generous step time and the readers installed */
-  page(viewport?: { width: number; height: number }): Promise<Page>;
+  /** a page with a generous step time and the readers installed (`locale`: the browser's language, e.g. de-DE) */
+  page(viewport?: { width: number; height: number }, locale?: string): Promise<Page>;
   close(): Promise<void>;
 }
 
-/** Node-RED on a free port with an empty flow, and Chromium. */
-export async function setUp(): Promise<Setup> {
+/** Node-RED on a free port with an empty flow (`settings` added to its settings.js, e.g. {lang: 'de'}), and Chromium. */
+export async function setUp(settings: Record<string, unknown> = {}): Promise<Setup> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const userDir = mkdtempSync(join(tmpdir(), 'izh-e2e-'));
   writeFileSync(
     join(userDir, 'settings.js'),
-    `module.exports = ${JSON.stringify({ uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', nodesDir: [ROOT], credentialSecret: false, editorTheme: { tours: false }, telemetry: { enabled: false } })};`,
+    `module.exports = ${JSON.stringify({ uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', nodesDir: [ROOT], credentialSecret: false, editorTheme: { tours: false }, telemetry: { enabled: false }, ...settings })};`,
   );
   writeFileSync(join(userDir, 'flows.json'), '[]');
   const red = await startNodeRed(userDir);
@@ -74,8 +74,8 @@ export async function setUp(): Promise<Setup> {
       });
       expect(res.status).toBe(204);
     },
-    async page(viewport = { width: 1400, height: 900 }) {
-      const page = await browser.newPage({ viewport });
+    async page(viewport = { width: 1400, height: 900 }, locale?: string) {
+      const page = await browser.newPage({ viewport, ...(locale ? { locale } : {}) });
       page.setDefaultTimeout(STEP_MS);
       await page.addInitScript(installReaders);
       return page;

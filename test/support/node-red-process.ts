@@ -1,16 +1,22 @@
 /**
  * Node-RED as a child process for the browser tests: started with a user directory and settings
- * file, it is ready when it says so ("Server now running at ..."), and stopped when it has
+ * file, it is ready when it says so ("Server now running at http://…/", in its language: the line
+ * with the address it listens on), and stopped when it has
  * exited. Both are waits for the events themselves, never for a fixed time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 
+/** The log line saying Node-RED listens, in any language: an info line with its http address and port. */
+const LISTENING = /\[info\] .*https?:\/\/[^\s/]+:\d+\//;
+
 export interface NodeRedProcess {
   process: ChildProcess;
   /** everything it printed so far */
   log(): string;
+  /** resolves with the log as soon as what it printed matches `pattern` */
+  printed(pattern: RegExp): Promise<string>;
   /** sends SIGINT and resolves once it has exited */
   stop(): Promise<void>;
 }
@@ -22,7 +28,7 @@ export async function startNodeRed(userDir: string): Promise<NodeRedProcess> {
   const running = new Promise<void>((resolve, reject) => {
     const onData = (data: Buffer) => {
       log += data;
-      if (log.includes('Server now running at')) resolve();
+      if (LISTENING.test(log)) resolve();
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
@@ -41,5 +47,18 @@ export async function startNodeRed(userDir: string): Promise<NodeRedProcess> {
     await stop();
     throw e;
   }
-  return { process: child, log: () => log, stop };
+  const printed = (pattern: RegExp) =>
+    new Promise<string>((resolve) => {
+      const look = () => {
+        if (!pattern.test(log)) return;
+        child.stdout!.off('data', look);
+        child.stderr!.off('data', look);
+        resolve(log);
+      };
+      // registered after the collecting listener, so `log` already holds the new data
+      child.stdout!.on('data', look);
+      child.stderr!.on('data', look);
+      look();
+    });
+  return { process: child, log: () => log, stop, printed };
 }
