@@ -168,6 +168,23 @@ describe('windows and caps while recording', () => {
     return network;
   }
 
+  it('allocates little at the first sample of a state monitor of many neurons (a step of it blocked Node-RED for seconds)', () => {
+    const size = 20_000;
+    const network = new Network({
+      dt: 1,
+      populations: [{ id: 'p', name: 'p', spec: normalizeNeuron({ a: 0.02, b: 0.2, c: -65, d: 8, size }) }],
+      sources: [],
+      spikeMonitors: [],
+      stateMonitors: [{ id: 'all', name: 'all', population: 'p', spec: normalizeStateMonitor({ variables: 'v', indices: 'all', maxValues: 10 * size }) }],
+    });
+    const before = process.memoryUsage().arrayBuffers;
+    network.run(1);
+    // 20,000 values: 160 kB; blocks of 4096 values per neuron were 640 MB
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(32 * 1024 * 1024);
+    network.run(9);
+    expect(network.stateMonitors.get('all')!.result().v[size - 1]).toHaveLength(10);
+  });
+
   it('keeps exactly the last window of spikes and samples, bounded memory, whole-run totals', () => {
     const network = windowed(50);
     let most = 0;
