@@ -332,14 +332,28 @@ export class StateMonitor {
   }
 
   /**
-   * One column per variable and neuron. A column allocates a block at its first value, so the
-   * blocks are smaller the more series there are: the first sample allocates about 8 MB at most
-   * (20,000 series of 4096-value blocks would allocate 640 MB at once, blocking for seconds).
+   * One column per variable and neuron. The columns fill in step, so they all need a new block
+   * at the same sample: the blocks are smaller the more series there are (the first sample
+   * allocates about 8 MB at most; 20,000 series of 4096-value blocks took 640 MB at once,
+   * blocking for seconds), and they are cut from shared buffers of up to FIRST_SAMPLE_VALUES values
+   * (20,000 typed arrays of their own, allocated in one step, blocked for tens of ms).
    */
   private freshSeries(): Map<StateVariable, Column[]> {
     const series = Math.max(1, this.valuesPerSample);
     const blockSize = Math.min(4096, Math.max(64, 2 ** Math.floor(Math.log2(FIRST_SAMPLE_VALUES / series))));
-    return new Map(this.spec.variables.map((name) => [name, this.indices.map(() => Column.float64(blockSize))]));
+    // one round of blocks (every series' next block) per buffer, up to FIRST_SAMPLE_VALUES values
+    const bufferSize = Math.min(FIRST_SAMPLE_VALUES, series * blockSize);
+    let buffer = new Float64Array(0);
+    let used = 0;
+    const block = (n: number): Float64Array => {
+      if (used + n > buffer.length) {
+        buffer = new Float64Array(Math.max(n, bufferSize));
+        used = 0;
+      }
+      used += n;
+      return buffer.subarray(used - n, used);
+    };
+    return new Map(this.spec.variables.map((name) => [name, this.indices.map(() => new Column(blockSize, block))]));
   }
 
   /** Values one sample costs (one per variable and neuron). */
