@@ -201,7 +201,7 @@ export interface CopyJob<T> {
  * however it is filled (see copyViewsTyped).
  */
 export function copyViews<T>(views: readonly View[], finish: (arrays: number[][]) => T): CopyJob<T> {
-  return copyJob(views, views.map(() => [] as number[]), (view, out, done, count) => view.copyInto(out, done, count), finish);
+  return copyJob(views, () => [] as number[], (view, out, done, count) => view.copyInto(out, done, count), finish);
 }
 
 /**
@@ -210,18 +210,26 @@ export function copyViews<T>(views: readonly View[], finish: (arrays: number[][]
  * allocates more than a slice, whatever the size. For results too long for plain arrays.
  */
 export function copyViewsTyped<T>(views: readonly View[], finish: (arrays: Block[]) => T): CopyJob<T> {
-  return copyJob(views, views.map((view) => view.typedArray()), (view, out, done, count) => view.copyIntoTyped(out, done, count), finish);
+  return copyJob(views, (view) => view.typedArray(), (view, out, done, count) => view.copyIntoTyped(out, done, count), finish);
 }
 
-/** Fills arrays[k] from views[k], at most `budget` numbers per call of work(), then finishes. */
-function copyJob<A, T>(views: readonly View[], arrays: A[], copy: (view: View, out: A, done: number, count: number) => number, finish: (arrays: A[]) => T): CopyJob<T> {
+/**
+ * Fills arrays[k] (made by `create` when the copy reaches it: thousands of typed arrays made at
+ * once would block) from views[k], at most `budget` numbers per call of work(), then finishes.
+ */
+function copyJob<A, T>(views: readonly View[], create: (view: View) => A, copy: (view: View, out: A, done: number, count: number) => number, finish: (arrays: A[]) => T): CopyJob<T> {
+  const arrays: A[] = [];
   const copied = views.map(() => 0);
   let current = 0;
   let value: T | undefined;
+  const reach = () => {
+    while (arrays.length <= current && arrays.length < views.length) arrays.push(create(views[arrays.length]));
+  };
   return {
     work(budget: number): boolean {
       let left = budget;
       while (current < views.length && left > 0) {
+        reach();
         const view = views[current];
         const n = copy(view, arrays[current], copied[current], Math.min(left, view.length - copied[current]));
         copied[current] += n;
@@ -229,7 +237,10 @@ function copyJob<A, T>(views: readonly View[], arrays: A[], copy: (view: View, o
         if (copied[current] >= view.length) current++;
       }
       while (current < views.length && views[current].length === 0) current++;
-      if (current >= views.length && value === undefined) value = finish(arrays);
+      if (current >= views.length && value === undefined) {
+        reach();
+        value = finish(arrays);
+      }
       return current >= views.length;
     },
     get value(): T {
