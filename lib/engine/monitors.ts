@@ -380,15 +380,12 @@ export class StateMonitor {
     }
     const g = this.group;
     this.t.push(t);
+    const indices = this.indices;
     for (const [name, perNeuron] of this.series) {
-      for (let j = 0; j < this.indices.length; j++) {
-        const i = this.indices[j];
-        let x: number;
-        if (name === 'v') x = g.displayV(i, step);
-        else if (name === 'u') x = g.u[i];
-        else x = g.inputOf(i);
-        perNeuron[j].push(x);
-      }
+      // one loop per variable: a monitor of every neuron records millions of values
+      if (name === 'v') for (let j = 0; j < indices.length; j++) perNeuron[j].push(g.displayV(indices[j], step));
+      else if (name === 'u') for (let j = 0, U = g.u; j < indices.length; j++) perNeuron[j].push(U[indices[j]]);
+      else for (let j = 0; j < indices.length; j++) perNeuron[j].push(g.inputOf(indices[j]));
     }
   }
 

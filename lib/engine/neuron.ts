@@ -321,7 +321,7 @@ export class NeuronGroup implements SpikingGroup {
 
   /** The value a state monitor shows for v: the peak in the step of a spike, as the published figures draw it. */
   displayV(i: number, step: number): number {
-    const peak = this.valueOf('vpeak', i);
+    const peak = this.values ? this.values.get('vpeak')![i] : this.spec.params.vpeak;
     if (this.firesAtStart) return this.v[i] >= peak ? peak : this.v[i];
     return this.lastSpikeStep[i] === step ? peak : this.v[i];
   }
