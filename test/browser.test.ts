@@ -359,6 +359,9 @@ describe('on the dashboard', () => {
     const page = await s.page({ width: 1400, height: 1050 });
     await page.goto(`${s.base}/dashboard/spiking-red-network`);
     const seed = page.locator('.v-field', { hasText: 'Seed' }).locator('input');
+    // the field shows the seed in force (1, from the deploy) once the dashboard has loaded its
+    // value; typing before that lets the late value overwrite what was typed
+    await page.waitForFunction(() => [...document.querySelectorAll('.v-field')].some((f) => f.textContent?.includes('Seed') && f.querySelector('input')?.value === '1'));
     await seed.fill('7');
     await seed.press('Enter');
     // the flow has the seed before Start is pressed
