@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { click } from './support/browser';
 import { startNodeRed, type NodeRedProcess } from './support/node-red-process';
 
 const ROOT = join(__dirname, '..');
@@ -81,7 +82,7 @@ async function openDialog(page: Page, id: string): Promise<void> {
 }
 const value = (page: Page, field: string) => page.locator(`#node-input-${field}`).inputValue();
 async function closeDialog(page: Page): Promise<void> {
-  await page.click('#node-dialog-cancel');
+  await click(page.locator('#node-dialog-cancel'));
   await page.waitForSelector('#node-input-scheme', { state: 'detached' });
 }
 

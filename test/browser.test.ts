@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explorerFlow, LIVE_WINDOW, NETWORK_WINDOW } from '../lib/flow/dashboard-flows';
 import { isiHistogram, runCsv } from '../lib/render/charts';
 import type { FlowNode } from '../lib/flow/compiler';
-import { charts, ROOT, scopes, setUp, STEP_MS, TEST_MS, type ChartData, type ScopeDrawn, type Setup } from './support/browser';
+import { charts, click, ROOT, scopes, setUp, STEP_MS, TEST_MS, type ChartData, type ScopeDrawn, type Setup } from './support/browser';
 import { continueReference, REFERENCE, simulateReference } from './reference';
 
 const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'docs') : mkdtempSync(join(tmpdir(), 'izh-shots-'));
@@ -60,7 +60,7 @@ async function importExample(page: Page, folder: string, example: string): Promi
   await pick('@spiking-red/node-red-izhikevich');
   await pick(folder);
   await pick(example);
-  await page.click('#red-ui-clipboard-dialog-ok');
+  await click(page.locator('#red-ui-clipboard-dialog-ok'));
 }
 
 async function deployFromEditor(page: Page): Promise<void> {
@@ -114,7 +114,7 @@ describe('in the editor', () => {
     await page.click('#menu-item-import');
     await page.fill('#red-ui-clipboard-dialog-import-text', JSON.stringify(flow));
     await page.press('#red-ui-clipboard-dialog-import-text', 'End');
-    await page.click('#red-ui-clipboard-dialog-ok');
+    await click(page.locator('#red-ui-clipboard-dialog-ok'));
     await page.locator('#red-ui-workspace-tabs .red-ui-tab', { hasText: 'miswired' }).click();
     await page.click('#red-ui-tab-debug-link-button');
     await deployFromEditor(page);
@@ -202,15 +202,6 @@ describe('in the editor', () => {
 });
 
 /** Waits in the page until `scopes()[index]` passes `ready` (a function source of (drawn) => boolean), and returns that very frame. */
-/**
- * Clicks a dashboard button by dispatching the click on it: a pointer click lands where the
- * button was a moment before, and on a busy machine the page's layout (texts above it that
- * change with the run) can move it in between, losing the click.
- */
-function press(page: Page, label: string): Promise<void> {
-  return page.getByText(label, { exact: true }).dispatchEvent('click');
-}
-
 async function scopeWhen(page: Page, ready: string, index = 0): Promise<ScopeDrawn> {
   const handle = await page.waitForFunction(([source, i]) => {
     const drawn = (window as any).izhScopes()[i as number];
@@ -366,10 +357,10 @@ describe('on the dashboard', () => {
     await seed.press('Enter');
     // the flow has the seed before Start is pressed
     await page.getByText('Seed 7 (press Start).', { exact: false }).waitFor();
-    await press(page, 'Start');
+    await click(page.getByText('Start', { exact: true }));
     await page.getByText('Seed 7.', { exact: false }).waitFor();
     await scopeWhen(page, `(d) => d.main && d.main.runs === 1 && d.main.event === 'running' && d.main.t >= ${NETWORK_WINDOW + 200}`);
-    await press(page, 'Stop');
+    await click(page.getByText('Stop', { exact: true }));
     const drawn = (await scopeWhen(page, "(d) => d.main && d.main.runs === 1 && d.main.event === 'stopped'")).main!;
     const raster = drawn.panels.raster as { times: number[]; indices: number[] };
     expect(drawn.t1 - drawn.t0).toBe(NETWORK_WINDOW);
@@ -425,7 +416,7 @@ describe('on the dashboard', () => {
     // spnet: its raster, rate and the histogram of its 80,000 learning weights, every second
     await page.getByRole('combobox').first().click();
     await page.locator('.v-list-item', { hasText: 'spnet' }).click();
-    await press(page, 'Start');
+    await click(page.getByText('Start', { exact: true }));
     await scopeWhen(page, "(d) => d.main && d.main.runs === 2 && d.main.event === 'running' && d.main.t >= 1100 && d.main.panels.raster.times.length > 0");
     await page.waitForFunction(() => {
       const bars = ((window as any).izhCharts() as ChartData[]).find((c) => c.title.startsWith('spnet: excitatory weights'))?.series[0]?.data ?? [];
@@ -438,7 +429,7 @@ describe('on the dashboard', () => {
     await page.getByText(/^\d+\.\d{3} at t = \d+ s$/).waitFor();
     await hideNotes(page);
     await page.screenshot({ path: join(SHOTS, 'dashboard-network.png') });
-    await press(page, 'Stop');
+    await click(page.getByText('Stop', { exact: true }));
     await scopeWhen(page, "(d) => d.main && d.main.event === 'stopped'");
     await page.close();
   }, TEST_MS);

@@ -7,7 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setUp, STEP_MS, TEST_MS, type Setup } from './support/browser';
+import { click, setUp, STEP_MS, TEST_MS, type Setup } from './support/browser';
 
 const TYPES = ['izh-clock', 'izh-source', 'izh-neuron', 'izh-spike-monitor', 'izh-state-monitor', 'izh-spike-generator', 'izh-synapse', 'izh-rate-monitor', 'izh-weight-monitor'];
 
@@ -68,7 +68,7 @@ describe('the editor in German', () => {
     expect(await page.locator('#node-input-spikeEvents option[value="each"]').innerText()).toBe('eine Nachricht pro Spike');
     expect(await page.locator('label[for="node-input-name"]').innerText()).toContain('Name');
     expect(await page.locator('#izh-neuron-params').innerText()).toContain('Dynamik');
-    await page.click('#node-dialog-cancel');
+    await click(page.locator('#node-dialog-cancel'));
     await page.waitForSelector('#dialog-form', { state: 'detached' });
   }, TEST_MS);
 

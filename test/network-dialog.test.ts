@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETWORK_EXAMPLES } from '../lib/flow/network-examples';
+import { click } from './support/browser';
 
 const ROOT = join(__dirname, '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -83,7 +84,7 @@ async function openDialog(id: string, ready: string): Promise<void> {
   await page.waitForSelector(ready, { state: 'visible', timeout: 10_000 });
 }
 async function closeDialog(gone: string): Promise<void> {
-  await page.click('#node-dialog-cancel');
+  await click(page.locator('#node-dialog-cancel'));
   await page.waitForSelector(gone, { state: 'detached', timeout: 10_000 });
 }
 const visible = (selector: string) => page.locator(selector).first().isVisible();

@@ -18,6 +18,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETWORK_EXAMPLES } from '../lib/flow/network-examples';
 import { CONFIG_VERSION, MESSAGES, PACKAGE_NAME } from '../lib/engine/schema';
+import { click } from './support/browser';
 import { startNodeRed, type NodeRedProcess } from './support/node-red-process';
 
 const ROOT = join(__dirname, '..');
@@ -93,7 +94,7 @@ async function openDialog(id: string): Promise<void> {
   await page.waitForSelector('#dialog-form', { state: 'attached' });
 }
 async function closeDialog(button = '#node-dialog-cancel'): Promise<void> {
-  await page.click(button);
+  await click(page.locator(button));
   await page.waitForSelector('#dialog-form', { state: 'detached' });
 }
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { startNodeRed, type NodeRedProcess } from './node-red-process';
 
@@ -22,6 +22,15 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  */
 export const STEP_MS = 120_000;
 export const TEST_MS = 300_000;
+
+/**
+ * Clicks by dispatching the click on the element itself (the editor's Done and Cancel, a
+ * dashboard button): a pointer click lands where the element was a moment before, and on a busy
+ * machine the tray's slide-in or a layout change can move it in between and lose the click.
+ */
+export function click(target: Locator): Promise<void> {
+  return target.dispatchEvent('click');
+}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
