@@ -4,41 +4,9 @@
  * form's default (2003: izhikevich, 2007: the book's euler) for a neuron without a scheme, and
  * picking a preset sets the scheme it was published with.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { click } from './support/browser';
-import { startNodeRed, type NodeRedProcess } from './support/node-red-process';
-
-const ROOT = join(__dirname, '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/**
- * How long one step in the browser (a page to load, a chart to fill, a node to appear) may take
- * before the test calls it hung, and how long a whole test may take: generous, because a busy
- * machine makes Chromium and Node-RED slow, and every wait ends as soon as what it waits for
- * has happened.
- */
-const STEP_MS = 120_000;
-const TEST_MS = 300_000;
-
-let userDir: string;
-let red: NodeRedProcess | undefined;
-let browser: Browser;
-let base: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { closeDialog, openDialog, setUp, STEP_MS, TEST_MS, type Setup } from './support/browser';
 
 const neuron = (id: string, fields: Record<string, unknown>, y: number) => ({
   id, type: 'izh-neuron', z: 'tab', name: id, preset: 'custom', size: 1, spikeEvents: 'off', x: 300, y, wires: [[], []], ...fields,
@@ -51,57 +19,32 @@ const FLOWS = [
   neuron('rk4', { form: '2003', scheme: 'rk4', params: { a: 0.02, b: 0.2, c: -65, d: 6, v0: -70 } }, 220),
 ];
 
+let s: Setup;
+
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  userDir = mkdtempSync(join(tmpdir(), 'izh-dialog-'));
-  writeFileSync(
-    join(userDir, 'settings.js'),
-    `module.exports = ${JSON.stringify({ uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', nodesDir: [ROOT], credentialSecret: false, editorTheme: { tours: false }, telemetry: { enabled: false } })};`,
-  );
-  writeFileSync(join(userDir, 'flows.json'), JSON.stringify(FLOWS));
-  red = await startNodeRed(userDir);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    timeout: STEP_MS,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  s = await setUp({}, FLOWS);
 }, TEST_MS);
 
 afterAll(async () => {
-  await browser?.close();
-  await red?.stop();
-  rmSync(userDir, { recursive: true, force: true });
+  await s?.close();
 }, STEP_MS);
 
 /** Opens the edit dialog of node `id` and waits until the preset list has arrived from the runtime. */
-async function openDialog(page: Page, id: string): Promise<void> {
-  await page.evaluate((nodeId) => (window as any).RED.editor.edit((window as any).RED.nodes.node(nodeId)), id);
+async function openNeuron(page: Page, id: string): Promise<void> {
+  await openDialog(page, id);
   await page.waitForSelector('#node-input-preset option[value="book FS"]', { state: 'attached' });
 }
 const value = (page: Page, field: string) => page.locator(`#node-input-${field}`).inputValue();
-async function closeDialog(page: Page): Promise<void> {
-  await click(page.locator('#node-dialog-cancel'));
-  await page.waitForSelector('#node-input-scheme', { state: 'detached' });
-}
 
 describe('the neuron dialog', () => {
   it('shows each form\'s default scheme and sets a preset\'s scheme', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.setDefaultTimeout(STEP_MS);
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(base);
-    await page.waitForFunction(() => (window as any).RED?.nodes?.node('blank2007'));
-    // the parameters and the form's scheme come from the runtime's schema
-    await page.waitForFunction(() => (window as any).IzhEditor?.loaded());
+    const { page, errors } = await s.editor('blank2007', { width: 1400, height: 900 });
 
-    await openDialog(page, 'blank2007');
+    await openNeuron(page, 'blank2007');
     expect(await value(page, 'scheme')).toBe('euler');
     await closeDialog(page);
 
-    await openDialog(page, 'blank2003');
+    await openNeuron(page, 'blank2003');
     expect(await value(page, 'scheme')).toBe('izhikevich');
     // a book preset: the 2007 form and the book's scheme
     await page.selectOption('#node-input-preset', 'book FS');
@@ -120,7 +63,7 @@ describe('the neuron dialog', () => {
     await closeDialog(page);
 
     // a scheme chosen on purpose stays when the form changes
-    await openDialog(page, 'rk4');
+    await openNeuron(page, 'rk4');
     expect(await value(page, 'scheme')).toBe('rk4');
     await page.selectOption('#node-input-form', '2007');
     expect(await value(page, 'scheme')).toBe('rk4');

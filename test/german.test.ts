@@ -48,10 +48,8 @@ describe('the editor in German', () => {
   let page: Page;
 
   beforeAll(async () => {
-    page = await s.page({ width: 1400, height: 900 }, 'de-DE');
-    await page.goto(s.base);
+    ({ page } = await s.editor('cell', { width: 1400, height: 900 }, 'de-DE'));
     for (const type of TYPES) await page.waitForSelector(`.red-ui-palette-node[data-palette-type="${type}"]`);
-    await page.waitForFunction(() => (window as any).IzhEditor?.loaded());
   }, TEST_MS);
 
   it('labels the palette in German', async () => {

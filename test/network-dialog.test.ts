@@ -4,89 +4,33 @@
  * five network examples passes the editor's validators, each dialog shows the fields of the
  * choices made and hides the others, and the validators flag bad values.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETWORK_EXAMPLES } from '../lib/flow/network-examples';
-import { click } from './support/browser';
+import { closeDialog as close, openDialog as open, setUp, STEP_MS, TEST_MS, type Editor, type Setup } from './support/browser';
 
-const ROOT = join(__dirname, '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const EXAMPLES = NETWORK_EXAMPLES.flatMap((e) => e.flow());
 
-let userDir: string;
-let red: ChildProcess;
-let browser: Browser;
+let s: Setup;
+let editor: Editor;
 let page: Page;
-let base: string;
-let log = '';
-const pageErrors: string[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  userDir = mkdtempSync(join(tmpdir(), 'izh-network-dialog-'));
-  writeFileSync(
-    join(userDir, 'settings.js'),
-    `module.exports = ${JSON.stringify({ uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', nodesDir: [ROOT], credentialSecret: false, editorTheme: { tours: false }, telemetry: { enabled: false } })};`,
-  );
-  writeFileSync(join(userDir, 'flows.json'), JSON.stringify(EXAMPLES));
-  red = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', join(userDir, 'settings.js')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  // Node-RED says when the flows have started (or why it stopped)
-  await new Promise<void>((resolve, reject) => {
-    red.stdout!.on('data', (d) => {
-      log += d;
-      if (log.includes('Started flows')) resolve();
-    });
-    red.stderr!.on('data', (d) => (log += d));
-    red.once('exit', (code) => reject(new Error(`Node-RED exited (${code}):\n${log}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(base);
-  await page.waitForFunction(() => (window as any).RED?.nodes?.node('izh-spnet-excitatory'), null, { timeout: 30_000 });
-  // the dialogs' validators and fields come from the runtime's schema (resources/izh-editor.js)
-  await page.waitForFunction(() => (window as any).IzhEditor?.loaded(), null, { timeout: 30_000 });
-}, 120_000);
+  s = await setUp({}, EXAMPLES);
+  editor = await s.editor('izh-spnet-excitatory');
+  page = editor.page;
+}, TEST_MS);
 
 afterAll(async () => {
-  await browser?.close();
-  if (red && red.exitCode === null) {
-    const exited = new Promise((resolve) => red.once('exit', resolve));
-    red.kill('SIGINT');
-    await exited;
-  }
-  rmSync(userDir, { recursive: true, force: true });
-});
+  await s?.close();
+}, STEP_MS);
 
+/** Opens node `id`'s dialog and waits until the field `ready` shows. */
 async function openDialog(id: string, ready: string): Promise<void> {
-  await page.evaluate((nodeId) => (window as any).RED.editor.edit((window as any).RED.nodes.node(nodeId)), id);
-  await page.waitForSelector(ready, { state: 'visible', timeout: 10_000 });
+  await open(page, id);
+  await page.waitForSelector(ready, { state: 'visible' });
 }
-async function closeDialog(gone: string): Promise<void> {
-  await click(page.locator('#node-dialog-cancel'));
-  await page.waitForSelector(gone, { state: 'detached', timeout: 10_000 });
-}
+const closeDialog = () => close(page);
 const visible = (selector: string) => page.locator(selector).first().isVisible();
 const value = (field: string) => page.locator(`#node-input-${field}`).inputValue();
 /** Types a value into a field and says whether the editor marks it invalid. */
@@ -116,7 +60,7 @@ describe('the network dialogs', () => {
     });
     expect(flaggedNode).toEqual([false, true]);
     expect(await page.evaluate(() => (window as any).RED.nodes.node('izh-spnet-excitatory')._def.label.call((window as any).RED.nodes.node('izh-spnet-excitatory')))).toBe('excitatory, plastic');
-  });
+  }, TEST_MS);
 
   it('synapse: the rule, weights, delays, kind and learning show their own fields', async () => {
     await openDialog('izh-spnet-excitatory', '#node-input-rule');
@@ -172,8 +116,8 @@ describe('the network dialogs', () => {
     expect(await flagged('preNeurons', '9-3')).toBe(true);
     expect(await flagged('preNeurons', '0-799')).toBe(false);
     expect(await flagged('seed', '1.5')).toBe(true);
-    await closeDialog('#node-input-rule');
-  });
+    await closeDialog();
+  }, TEST_MS);
 
   it('spike generator: poisson or times', async () => {
     await openDialog('izh-poisson-poisson', '#node-input-kind');
@@ -186,15 +130,15 @@ describe('the network dialogs', () => {
     expect(await flagged('times', '[[10, 500]]')).toBe(true); // channel beyond the 200 channels
     expect(await flagged('times', '[[10, 5], [12.5, 199]]')).toBe(false);
     expect(await flagged('times', '10, 20')).toBe(false);
-    await closeDialog('#node-input-times');
-  });
+    await closeDialog();
+  }, TEST_MS);
 
   it('rate and weight monitors', async () => {
     await openDialog('izh-spnet-rate', '#node-input-bin');
     expect(await value('bin')).toBe('10');
     expect(await flagged('bin', '0')).toBe(true);
     expect(await flagged('smoothing', '50')).toBe(false);
-    await closeDialog('#node-input-bin');
+    await closeDialog();
     await openDialog('izh-spnet-weights', '#node-input-every');
     expect(await value('every')).toBe('1000');
     expect(await flagged('bins', '1001')).toBe(true);
@@ -202,12 +146,11 @@ describe('the network dialogs', () => {
     expect(await flagged('high', '2')).toBe(true);
     await page.selectOption('#node-input-format', 'chart');
     expect(await visible('#node-input-chartPoints')).toBe(true);
-    await closeDialog('#node-input-every');
-  });
+    await closeDialog();
+  }, TEST_MS);
 
   it('neuron: the half-step scheme, the seed and per-neuron expressions', async () => {
-    await page.evaluate(() => (window as any).RED.editor.edit((window as any).RED.nodes.node('izh-net2003-E')));
-    await page.waitForSelector('#izh-param-c', { state: 'visible', timeout: 10_000 });
+    await openDialog('izh-net2003-E', '#izh-param-c');
     expect(await value('scheme')).toBe('izhikevich-net');
     expect(await page.locator('#node-input-scheme option[value="izhikevich-net"]').innerText()).toMatch(/half steps/);
     expect(await page.locator('#izh-param-c').inputValue()).toBe('-65 + 15 * r^2');
@@ -223,8 +166,8 @@ describe('the network dialogs', () => {
     expect(await paramFlagged('c', '40')).toBe(true); // above the peak
     expect(await flagged('seed', '-3')).toBe(true);
     expect(await flagged('seed', '42')).toBe(false);
-    await closeDialog('#izh-param-c');
-  });
+    await closeDialog();
+  }, TEST_MS);
 
   it('source: one random neuron per step; clock: the run seed', async () => {
     await openDialog('izh-spnet-thalamus', '#node-input-kind');
@@ -234,12 +177,12 @@ describe('the network dialogs', () => {
     expect(await visible('#node-input-seed')).toBe(true);
     expect(await visible('#node-input-std')).toBe(false);
     expect(await page.locator('#izh-source-kind-hint').innerText()).toMatch(/one neuron of each target population/);
-    await closeDialog('#izh-source-kind-hint');
+    await closeDialog();
     await openDialog('izh-spnet-clock', '#node-input-seed');
     expect(await value('seed')).toBe('1');
     expect(await flagged('seed', '4294967296')).toBe(true);
     expect(await flagged('seed', '7')).toBe(false);
-    await closeDialog('#node-input-seed');
-    expect(pageErrors).toEqual([]);
-  });
+    await closeDialog();
+    expect(editor.errors).toEqual([]);
+  }, TEST_MS);
 });

@@ -10,22 +10,13 @@
  *  - a typed field takes an environment variable's name, and the validators flag a bad one;
  *  - labels and hints are the schema's texts.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETWORK_EXAMPLES } from '../lib/flow/network-examples';
 import { CONFIG_VERSION, MESSAGES, PACKAGE_NAME } from '../lib/engine/schema';
-import { click } from './support/browser';
-import { startNodeRed, type NodeRedProcess } from './support/node-red-process';
-
-const ROOT = join(__dirname, '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** One generous deadline per browser step and per test: every wait ends as soon as what it waits for has happened. */
-const STEP_MS = 120_000;
-const TEST_MS = 300_000;
+import { closeDialog as close, openDialog as open, ROOT, setUp, STEP_MS, TEST_MS, type Editor, type Setup } from './support/browser';
 
 const read = (path: string) => JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as Array<Record<string, unknown>>;
 /** Pattern A as release 0.1.0 saved it, a book cell (the 2007 form), and the network examples: every node type. */
@@ -38,65 +29,22 @@ const OURS = FLOWS.filter((n) => String(n.type).startsWith('izh-')).map((n) => n
 /** One node of each type, and a neuron of each form: every dialog as it can look. */
 const SAMPLES = [...new Map(FLOWS.filter((n) => String(n.type).startsWith('izh-')).map((n) => [`${n.type} ${n.form ?? ''}`, n.id as string])).values()];
 
-let userDir: string;
-let red: NodeRedProcess | undefined;
-let browser: Browser;
+let s: Setup;
+let editor: Editor;
 let page: Page;
-const pageErrors: string[] = [];
-const failedRequests: string[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
-  const port = await freePort();
-  userDir = mkdtempSync(join(tmpdir(), 'izh-schema-dialog-'));
-  writeFileSync(
-    join(userDir, 'settings.js'),
-    `module.exports = ${JSON.stringify({ uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', nodesDir: [ROOT], credentialSecret: false, editorTheme: { tours: false }, telemetry: { enabled: false } })};`,
-  );
-  writeFileSync(join(userDir, 'flows.json'), JSON.stringify(FLOWS));
-  red = await startNodeRed(userDir);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    timeout: STEP_MS,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.setDefaultTimeout(STEP_MS);
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('response', (r) => {
-    if (r.url().startsWith(`http://127.0.0.1:${port}/`) && r.status() >= 400) failedRequests.push(`${r.status()} ${r.url()}`);
-  });
-  await page.goto(`http://127.0.0.1:${port}`);
-  await page.waitForFunction((id) => (window as any).RED?.nodes?.node(id), OURS[OURS.length - 1]);
-  await page.waitForFunction(() => (window as any).IzhEditor?.loaded());
+  s = await setUp({}, FLOWS);
+  editor = await s.editor(OURS[OURS.length - 1]);
+  page = editor.page;
 }, TEST_MS);
 
 afterAll(async () => {
-  await browser?.close();
-  await red?.stop();
-  rmSync(userDir, { recursive: true, force: true });
+  await s?.close();
 }, STEP_MS);
 
-async function openDialog(id: string): Promise<void> {
-  await page.evaluate((nodeId) => (window as any).RED.editor.edit((window as any).RED.nodes.node(nodeId)), id);
-  await page.waitForSelector('#node-dialog-cancel', { state: 'visible' });
-  await page.waitForSelector('#dialog-form', { state: 'attached' });
-}
-async function closeDialog(button = '#node-dialog-cancel'): Promise<void> {
-  await click(page.locator(button));
-  await page.waitForSelector('#dialog-form', { state: 'detached' });
-}
+const openDialog = (id: string) => open(page, id);
+const closeDialog = (button?: string) => close(page, button);
 
 /** Every visible text input of the open dialog whose placeholder is wider than its box, with both widths. */
 function overflowing(): Promise<string[]> {
@@ -125,7 +73,7 @@ describe('the dialogs built from the schema', () => {
     expect(loaded.scripts.length).toBeGreaterThan(0);
     for (const src of loaded.scripts) expect(src).toBe(`resources/${PACKAGE_NAME}/izh-editor.js`);
     expect(loaded).toMatchObject({ failure: null, version: CONFIG_VERSION });
-    expect(failedRequests.filter((r) => !r.includes('catalogue'))).toEqual([]);
+    expect(editor.failedRequests.filter((r) => !r.includes('catalogue'))).toEqual([]);
     // every node of the flows passes its validators
     const invalid = await page.evaluate((ids) => ids.filter((id) => (window as any).RED.nodes.node(id).valid !== true), OURS);
     expect(invalid).toEqual([]);
@@ -206,6 +154,6 @@ describe('the dialogs built from the schema', () => {
     expect(await page.locator('.izh-source-row-amplitude').isVisible()).toBe(false);
     expect(await page.locator('#node-input-std').getAttribute('placeholder')).toBe('required');
     await closeDialog();
-    expect(pageErrors).toEqual([]);
+    expect(editor.errors).toEqual([]);
   }, TEST_MS);
 });

@@ -32,6 +32,19 @@ export function click(target: Locator): Promise<void> {
   return target.dispatchEvent('click');
 }
 
+/** Opens node `id`'s edit dialog and resolves once its form is in the tray. */
+export async function openDialog(page: Page, id: string): Promise<void> {
+  await page.evaluate((nodeId) => (window as any).RED.editor.edit((window as any).RED.nodes.node(nodeId)), id);
+  await page.waitForSelector('#node-dialog-cancel', { state: 'visible' });
+  await page.waitForSelector('#dialog-form', { state: 'attached' });
+}
+
+/** Closes the open edit dialog with `button` (Cancel by default, or '#node-dialog-ok') and resolves once its form is gone. */
+export async function closeDialog(page: Page, button = '#node-dialog-cancel'): Promise<void> {
+  await click(page.locator(button));
+  await page.waitForSelector('#dialog-form', { state: 'detached' });
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -51,11 +64,25 @@ export interface Setup {
   deploy(flows: unknown[]): Promise<void>;
   /** a page with a generous step time and the readers installed (`locale`: the browser's language, e.g. de-DE) */
   page(viewport?: { width: number; height: number }, locale?: string): Promise<Page>;
+  /** the editor, once it shows node `nodeId` and our dialogs have the runtime's schema */
+  editor(nodeId: string, viewport?: { width: number; height: number }, locale?: string): Promise<Editor>;
   close(): Promise<void>;
 }
 
-/** Node-RED on a free port with an empty flow (`settings` added to its settings.js, e.g. {lang: 'de'}), and Chromium. */
-export async function setUp(settings: Record<string, unknown> = {}): Promise<Setup> {
+/** An editor page, with what went wrong in it from the moment it opened. */
+export interface Editor {
+  page: Page;
+  /** uncaught errors in the page */
+  errors: string[];
+  /** requests to Node-RED answered with a status of 400 or more ("404 http://…/x") */
+  failedRequests: string[];
+}
+
+/**
+ * Node-RED on a free port, and Chromium. `settings` are added to its settings.js (e.g. {lang:
+ * 'de'}); `flows` is its flow file at start (empty by default; `deploy` replaces it later).
+ */
+export async function setUp(settings: Record<string, unknown> = {}, flows: unknown[] = []): Promise<Setup> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const userDir = mkdtempSync(join(tmpdir(), 'izh-e2e-'));
@@ -63,14 +90,20 @@ export async function setUp(settings: Record<string, unknown> = {}): Promise<Set
     join(userDir, 'settings.js'),
     `module.exports = ${JSON.stringify({ uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', nodesDir: [ROOT], credentialSecret: false, editorTheme: { tours: false }, telemetry: { enabled: false }, ...settings })};`,
   );
-  writeFileSync(join(userDir, 'flows.json'), '[]');
+  writeFileSync(join(userDir, 'flows.json'), JSON.stringify(flows));
   const red = await startNodeRed(userDir);
-  const browser = await chromium.launch({
+  const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     timeout: STEP_MS,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  async function page(viewport = { width: 1400, height: 900 }, locale?: string): Promise<Page> {
+    const opened = await browser.newPage({ viewport, ...(locale ? { locale } : {}) });
+    opened.setDefaultTimeout(STEP_MS);
+    await opened.addInitScript(installReaders);
+    return opened;
+  }
   return {
     base,
     red,
@@ -83,11 +116,18 @@ export async function setUp(settings: Record<string, unknown> = {}): Promise<Set
       });
       expect(res.status).toBe(204);
     },
-    async page(viewport = { width: 1400, height: 900 }, locale?: string) {
-      const page = await browser.newPage({ viewport, ...(locale ? { locale } : {}) });
-      page.setDefaultTimeout(STEP_MS);
-      await page.addInitScript(installReaders);
-      return page;
+    page,
+    async editor(nodeId, viewport = { width: 1400, height: 1000 }, locale?: string) {
+      const opened: Editor = { page: await page(viewport, locale), errors: [], failedRequests: [] };
+      opened.page.on('pageerror', (e) => opened.errors.push(e.message));
+      opened.page.on('response', (r) => {
+        if (r.url().startsWith(`${base}/`) && r.status() >= 400) opened.failedRequests.push(`${r.status()} ${r.url()}`);
+      });
+      await opened.page.goto(base);
+      await opened.page.waitForFunction((id) => (window as any).RED?.nodes?.node(id), nodeId);
+      // the dialogs' fields and validators come from the runtime's schema (resources/izh-editor.js)
+      await opened.page.waitForFunction(() => (window as any).IzhEditor?.loaded());
+      return opened;
     },
     async close() {
       await browser?.close();
