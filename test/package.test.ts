@@ -10,13 +10,13 @@
  * The tarball is packed with --ignore-scripts from the current build (`npm test` builds first),
  * so packing does not rebuild dist/ under the other suites' feet.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFERENCE, simulateReference } from './reference';
+import { freePort, startNodeRed, type NodeRedProcess } from './support/node-red-process';
 
 const ROOT = join(__dirname, '..');
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; bin: Record<string, string>; 'node-red': { nodes: Record<string, string> } };
@@ -57,53 +57,27 @@ function userDirectory(name: string): string {
   return dir;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Node-RED (NODE_RED) on a user directory, with settings as a user has them (no nodesDir). */
+/** Node-RED on a user directory, with settings as a user has them (no nodesDir). */
 class NodeRed {
   base = '';
-  log = '';
-  private child?: ChildProcess;
-  private exited?: Promise<void>;
+  private process?: NodeRedProcess;
 
   constructor(private readonly userDir: string) {}
+
+  /** everything Node-RED printed so far */
+  get log(): string {
+    return this.process?.log() ?? '';
+  }
 
   async start(): Promise<void> {
     const port = await freePort();
     this.base = `http://127.0.0.1:${port}`;
-    const settings = join(this.userDir, 'settings.js');
-    writeFileSync(settings, `module.exports = ${JSON.stringify({ uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', credentialSecret: false, editorTheme: { tours: false }, telemetry: { enabled: false } })};\n`);
-    const child = spawn(process.execPath, [NODE_RED, '--userDir', this.userDir, '--settings', settings], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    child.stdout!.on('data', (d) => (this.log += d));
-    child.stderr!.on('data', (d) => (this.log += d));
-    let exitedEarly = false;
-    this.exited = new Promise((resolve) => child.once('exit', () => ((exitedEarly = true), resolve())));
-    // HTTP readiness: Node-RED listens once the nodes are loaded and the flows started
-    for (;;) {
-      if (exitedEarly) throw new Error(`Node-RED exited:\n${this.log}`);
-      try {
-        if ((await fetch(`${this.base}/settings`)).ok) return;
-      } catch {
-        // not listening yet
-      }
-      await Promise.race([new Promise((r) => setTimeout(r, 200)), this.exited]);
-    }
+    writeFileSync(join(this.userDir, 'settings.js'), `module.exports = ${JSON.stringify({ uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', credentialSecret: false, editorTheme: { tours: false }, telemetry: { enabled: false } })};\n`);
+    this.process = await startNodeRed(this.userDir, ENV);
   }
 
   async stop(): Promise<void> {
-    if (!this.child || this.child.exitCode !== null) return;
-    this.child.kill('SIGINT');
-    await this.exited;
+    await this.process?.stop();
   }
 
   async json(path: string, init: RequestInit = {}): Promise<any> {
@@ -113,7 +87,7 @@ class NodeRed {
     return JSON.parse(text);
   }
 
-  /** Our node sets as GET /nodes lists them. */
+/** Our node sets as GET /nodes lists them. */
   async ourNodeSets(): Promise<Array<{ module: string; version: string; types: string[]; enabled: boolean; err?: string }>> {
     return (await this.json('/nodes')).filter((set: { module: string }) => set.module === PKG.name);
   }

@@ -5,12 +5,13 @@
  * eCharts data of every `ui-chart` and what our canvas scopes drew.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { startNodeRed, type NodeRedProcess } from './node-red-process';
+import { freePort, startNodeRed, type NodeRedProcess } from './node-red-process';
+
+export { freePort };
 
 export const ROOT = join(__dirname, '..', '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -43,17 +44,6 @@ export async function openDialog(page: Page, id: string): Promise<void> {
 export async function closeDialog(page: Page, button = '#node-dialog-cancel'): Promise<void> {
   await click(page.locator(button));
   await page.waitForSelector('#dialog-form', { state: 'detached' });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface Setup {

@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 /** The log line saying Node-RED listens, in any language: an info line with its http address and port. */
@@ -21,9 +22,21 @@ export interface NodeRedProcess {
   stop(): Promise<void>;
 }
 
-/** Starts node-red/red.js on `userDir` (with its settings.js) and resolves once it listens. */
-export async function startNodeRed(userDir: string): Promise<NodeRedProcess> {
-  const child = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', join(userDir, 'settings.js')], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts node-red/red.js on `userDir` (with its settings.js; `env`: its environment) and resolves once it listens. */
+export async function startNodeRed(userDir: string, env: NodeJS.ProcessEnv = process.env): Promise<NodeRedProcess> {
+  const child = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', join(userDir, 'settings.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const running = new Promise<void>((resolve, reject) => {
     const onData = (data: Buffer) => {
