@@ -7,7 +7,7 @@
  * needs several slices yields to the event loop between them.
  */
 import { describe, expect, it } from 'vitest';
-import { Column, copyViews, copyViewsTyped, RunColumn } from '../lib/engine/column';
+import { Column, copyViews, copyViewsTyped, RowBlocks, RunColumn, type View } from '../lib/engine/column';
 import { normalizeStateMonitor, SpikeMonitor } from '../lib/engine/monitors';
 import { Network, type NetworkDescription } from '../lib/engine/network';
 import { NeuronGroup, normalizeNeuron } from '../lib/engine/neuron';
@@ -123,6 +123,55 @@ describe('a run-length column (spike times)', () => {
       const pieces = copyViews([view.run], ([a]) => a);
       while (!pieces.work(5)) { /* a few at a time */ }
       expect(pieces.value).toEqual(expected);
+    }
+  });
+});
+
+describe('rows of a state monitor (one sample of every series per row)', () => {
+  it('hold, drop and copy per series what a column per series holds, through a long random sequence of operations', () => {
+    let seed = 777;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const width = 3;
+    // 4 rows per block: blocks fill, are dropped and cleared many times over
+    const rows = new RowBlocks(width, 4);
+    const columns = Array.from({ length: width }, () => Column.float64(5));
+    const views: Array<{ rows: View[]; columns: View[] }> = [];
+    let value = 0;
+    for (let op = 0; op < 3000; op++) {
+      const r = random();
+      if (r < 0.6) {
+        const [block, at] = rows.appendRow();
+        for (let k = 0; k < width; k++) {
+          block[at + k] = ++value;
+          columns[k].push(value);
+        }
+      } else if (r < 0.7) {
+        const p = rows.start + Math.floor(random() * (rows.length + 3));
+        rows.dropBefore(p);
+        for (const column of columns) column.dropBefore(p);
+      } else if (r < 0.72) {
+        rows.clear();
+        for (const column of columns) column.clear();
+      } else {
+        const from = rows.start + Math.floor(random() * (rows.length + 1));
+        const to = from + Math.floor(random() * (rows.end - from + 1));
+        views.push({ rows: columns.map((_, k) => rows.view(k, from, to)), columns: columns.map((c) => c.view(from, to)) });
+      }
+      expect([rows.start, rows.end, rows.length]).toEqual([columns[0].start, columns[0].end, columns[0].length]);
+    }
+    // views taken along the way are frozen and copy (plainly, typed, a few at a time) what the columns' views copy
+    expect(views.filter((v) => v.columns[0].length > 8).length).toBeGreaterThan(20);
+    for (const view of views) {
+      const expected = finishNow(copyViews(view.columns, (arrays) => arrays));
+      const plain = copyViews(view.rows, (arrays) => arrays);
+      while (!plain.work(3)) { /* a few at a time */ }
+      expect(plain.value).toEqual(expected);
+      const typed = copyViewsTyped(view.rows, (arrays) => arrays);
+      while (!typed.work(5)) { /* a few at a time */ }
+      typed.value.forEach((array, k) => {
+        expect(array).toBeInstanceOf(Float64Array);
+        expect(Array.from(array)).toEqual(expected[k]);
+      });
     }
   });
 });

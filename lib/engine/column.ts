@@ -116,6 +116,105 @@ export class Column {
   }
 }
 
+/**
+ * Rows of `width` numbers (a sample of every series of a state monitor), stored one after the
+ * other in Float64Array blocks of `rowsPerBlock` rows: recording a sample writes one contiguous
+ * run, and a new block is one allocation however many series there are (a column per series
+ * took a block per series at the same sample: 20,000 of them every 64 samples). Positions count
+ * rows; dropping, clearing and frozen views work as in Column, and a view reads one series.
+ */
+export class RowBlocks {
+  private blocks: Float64Array[] = [];
+  /** absolute position of the first row of blocks[0] */
+  private base = 0;
+  /** absolute positions of the first live row and one past the last */
+  start = 0;
+  end = 0;
+
+  constructor(readonly width: number, private readonly rowsPerBlock: number) {}
+
+  get length(): number {
+    return this.end - this.start;
+  }
+
+  /** Adds a row and returns where to write it: its block, and the index of its first number there. */
+  appendRow(): [Float64Array, number] {
+    const offset = this.end - this.base;
+    const b = Math.floor(offset / this.rowsPerBlock);
+    if (b === this.blocks.length) this.blocks.push(new Float64Array(this.rowsPerBlock * this.width));
+    this.end++;
+    return [this.blocks[b], (offset - b * this.rowsPerBlock) * this.width];
+  }
+
+  /** Forgets every row before absolute position p, freeing whole blocks. */
+  dropBefore(p: number): void {
+    if (p <= this.start) return;
+    this.start = Math.min(p, this.end);
+    const whole = Math.floor((this.start - this.base) / this.rowsPerBlock);
+    if (whole > 0) {
+      this.blocks = this.blocks.slice(whole);
+      this.base += whole * this.rowsPerBlock;
+    }
+  }
+
+  /** Forgets everything; positions start again at 0 in fresh blocks (views keep the old ones). */
+  clear(): void {
+    this.blocks = [];
+    this.base = this.start = this.end = 0;
+  }
+
+  /** Series `series` (the number at that place in every row) over rows [from, to), frozen as Column.view is. */
+  view(series: number, from = this.start, to = this.end): View {
+    return new RowSeriesView(this.blocks.slice(), this.base, this.rowsPerBlock, this.width, series, Math.max(from, this.start), to);
+  }
+}
+
+/** One series of RowBlocks' rows [from, to) at the time the view was taken. */
+class RowSeriesView implements View {
+  constructor(
+    private readonly blocks: Float64Array[],
+    private readonly base: number,
+    private readonly rowsPerBlock: number,
+    private readonly width: number,
+    private readonly series: number,
+    readonly from: number,
+    readonly to: number,
+  ) {}
+
+  get length(): number {
+    return Math.max(0, this.to - this.from);
+  }
+
+  /** Calls put(number, k) for rows [from + done, from + done + count) (k counts from done); returns how many. */
+  private each(done: number, count: number, put: (x: number, k: number) => void): number {
+    let p = this.from + done;
+    const stop = Math.min(this.to, p + count);
+    let k = done;
+    while (p < stop) {
+      const offset = p - this.base;
+      const b = Math.floor(offset / this.rowsPerBlock);
+      const block = this.blocks[b];
+      const inBlock = offset - b * this.rowsPerBlock;
+      const n = Math.min(stop - p, this.rowsPerBlock - inBlock);
+      for (let i = 0, at = inBlock * this.width + this.series; i < n; i++, at += this.width) put(block[at], k++);
+      p += n;
+    }
+    return k - done;
+  }
+
+  copyInto(out: number[], done: number, count: number): number {
+    return this.each(done, count, (x) => out.push(x));
+  }
+
+  copyIntoTyped(out: Block, done: number, count: number): number {
+    return this.each(done, count, (x, k) => (out[k] = x));
+  }
+
+  typedArray(): Block {
+    return new Float64Array(this.length);
+  }
+}
+
 /** What copyViews and copyViewsTyped read: a frozen range of numbers. */
 export interface View {
   readonly length: number;

@@ -14,7 +14,7 @@
  * live chunk handed it out is counted: the next chunk says `dropped: n`. Nothing recorded
  * vanishes unannounced.
  */
-import { Column, copyViews, copyViewsTyped, RunColumn, type View } from './column';
+import { Column, copyViews, copyViewsTyped, RowBlocks, RunColumn, type View } from './column';
 import type { NeuronGroup, SpikingGroup } from './neuron';
 import { finishNow, type Incremental } from './slices';
 import { DEFAULT_MAX_SPIKES, DEFAULT_MAX_VALUES, fieldOf, readerOf, STATE_VARIABLES } from './schema';
@@ -284,8 +284,10 @@ export function normalizeStateMonitor(raw: Record<string, unknown>): StateMonito
 }
 
 export type StateResult = StateResultOf<number[]>;
-/** Values the first blocks of a state monitor's columns hold together (see freshSeries). */
-const FIRST_SAMPLE_VALUES = 1 << 20;
+/** Values a block of a state monitor's rows holds at most (8 MB), unless one row is longer. */
+const ROW_BLOCK_VALUES = 1 << 20;
+/** Rows a block holds at most (a monitor of a few neurons allocates 32 kB per series at a time). */
+const ROWS_PER_BLOCK = 4096;
 
 /** A state result in typed arrays (StateMonitor.typedSnapshot). */
 export type TypedStateResult = StateResultOf<Float64Array>;
@@ -311,8 +313,8 @@ export interface StateResultOf<Values> {
 export class StateMonitor {
   readonly indices: number[];
   private t = Column.float64(4096);
-  /** one column per recorded variable and neuron: series.get('v')[j] */
-  private series: Map<StateVariable, Column[]>;
+  /** one row per sample: for each recorded variable in spec order, one value per recorded neuron */
+  private rows: RowBlocks;
   /** absolute position of the first sample the next chunk hands out */
   private chunkStart = 0;
   private truncated = false;
@@ -328,32 +330,12 @@ export class StateMonitor {
       if (bad !== undefined) throw new ConfigError('indices', bad, message('errors.indicesSize', { size: group.size }));
       this.indices = spec.indices;
     }
-    this.series = this.freshSeries();
+    this.rows = this.freshRows();
   }
 
-  /**
-   * One column per variable and neuron. The columns fill in step, so they all need a new block
-   * at the same sample: the blocks are smaller the more series there are (the first sample
-   * allocates about 8 MB at most; 20,000 series of 4096-value blocks took 640 MB at once,
-   * blocking for seconds), and they are cut from shared buffers of up to FIRST_SAMPLE_VALUES values
-   * (20,000 typed arrays of their own, allocated in one step, blocked for tens of ms).
-   */
-  private freshSeries(): Map<StateVariable, Column[]> {
-    const series = Math.max(1, this.valuesPerSample);
-    const blockSize = Math.min(4096, Math.max(64, 2 ** Math.floor(Math.log2(FIRST_SAMPLE_VALUES / series))));
-    // one round of blocks (every series' next block) per buffer, up to FIRST_SAMPLE_VALUES values
-    const bufferSize = Math.min(FIRST_SAMPLE_VALUES, series * blockSize);
-    let buffer = new Float64Array(0);
-    let used = 0;
-    const block = (n: number): Float64Array => {
-      if (used + n > buffer.length) {
-        buffer = new Float64Array(Math.max(n, bufferSize));
-        used = 0;
-      }
-      used += n;
-      return buffer.subarray(used - n, used);
-    };
-    return new Map(this.spec.variables.map((name) => [name, this.indices.map(() => new Column(blockSize, block))]));
+  private freshRows(): RowBlocks {
+    const width = Math.max(1, this.valuesPerSample);
+    return new RowBlocks(width, Math.max(1, Math.min(ROWS_PER_BLOCK, Math.floor(ROW_BLOCK_VALUES / width))));
   }
 
   /** Values one sample costs (one per variable and neuron). */
@@ -372,7 +354,7 @@ export class StateMonitor {
     const keepFrom = windowStart(this.t, step, this.windowSteps, this.dt);
     if (keepFrom > this.t.start) {
       this.t.dropBefore(keepFrom);
-      for (const perNeuron of this.series.values()) for (const column of perNeuron) column.dropBefore(keepFrom);
+      this.rows.dropBefore(keepFrom);
     }
     if ((this.t.length + 1) * this.valuesPerSample > this.spec.maxValues) {
       this.truncated = true;
@@ -381,17 +363,19 @@ export class StateMonitor {
     const g = this.group;
     this.t.push(t);
     const indices = this.indices;
-    for (const [name, perNeuron] of this.series) {
+    const [row, first] = this.rows.appendRow();
+    let at = first;
+    for (const name of this.spec.variables) {
       // one loop per variable: a monitor of every neuron records millions of values
-      if (name === 'v') for (let j = 0; j < indices.length; j++) perNeuron[j].push(g.displayV(indices[j], step));
-      else if (name === 'u') for (let j = 0, U = g.u; j < indices.length; j++) perNeuron[j].push(U[indices[j]]);
-      else for (let j = 0; j < indices.length; j++) perNeuron[j].push(g.inputOf(indices[j]));
+      if (name === 'v') for (let j = 0; j < indices.length; j++) row[at++] = g.displayV(indices[j], step);
+      else if (name === 'u') for (let j = 0, U = g.u; j < indices.length; j++) row[at++] = U[indices[j]];
+      else for (let j = 0; j < indices.length; j++) row[at++] = g.inputOf(indices[j]);
     }
   }
 
   reset(): void {
     this.t.clear();
-    this.series = this.freshSeries();
+    this.rows.clear();
     this.chunkStart = 0;
     this.truncated = false;
     this.lastStep = -1;
@@ -405,8 +389,8 @@ export class StateMonitor {
 
   /** What a result of samples [from, to) copies, and how the copies become the result. */
   private parts(from: number, to: number, dropped = 0): { views: View[]; assemble: <A>(arrays: A[]) => StateResultOf<A> } {
-    const names = [...this.series.keys()];
-    const views = [this.t.view(from, to), ...names.flatMap((name) => this.series.get(name)!.map((c) => c.view(from, to)))];
+    const names = this.spec.variables;
+    const views = [this.t.view(from, to), ...Array.from({ length: this.valuesPerSample }, (_, k) => this.rows.view(k, from, to))];
     const head = { population: this.populationName, dt: this.dt * this.spec.every, indices: this.indices.slice(), truncated: this.truncated };
     const window = this.windowSteps > 0 ? this.windowSteps * this.dt : undefined;
     const perVariable = this.indices.length;
