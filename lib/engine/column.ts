@@ -10,15 +10,87 @@
 
 export type Block = Float64Array | Int32Array;
 
-export class Column {
-  private blocks: Block[] = [];
-  /** absolute position of blocks[0][0] */
-  private base = 0;
+/**
+ * Absolute positions over blocks of `perBlock` elements each, what Column (an element is a
+ * number) and RowBlocks (an element is a row) share: appending, dropping from the front in whole
+ * blocks, clearing into fresh blocks.
+ */
+abstract class Blocks<B> {
+  protected blocks: B[] = [];
+  /** absolute position of the first element of blocks[0] */
+  protected base = 0;
   /** absolute positions of the first live element and one past the last */
   start = 0;
   end = 0;
 
-  constructor(private readonly blockSize: number, private readonly make: (n: number) => Block) {}
+  constructor(protected readonly perBlock: number) {}
+
+  /** a new, empty block */
+  protected abstract newBlock(): B;
+
+  get length(): number {
+    return this.end - this.start;
+  }
+
+  /** The block the next element goes to (added if needed) and that element's place in it. */
+  protected next(): [B, number] {
+    const offset = this.end - this.base;
+    const b = Math.floor(offset / this.perBlock);
+    if (b === this.blocks.length) this.blocks.push(this.newBlock());
+    return [this.blocks[b], offset - b * this.perBlock];
+  }
+
+  /** Forgets every element before absolute position p, freeing whole blocks. */
+  dropBefore(p: number): void {
+    if (p <= this.start) return;
+    this.start = Math.min(p, this.end);
+    const whole = Math.floor((this.start - this.base) / this.perBlock);
+    if (whole > 0) {
+      this.blocks = this.blocks.slice(whole);
+      this.base += whole * this.perBlock;
+    }
+  }
+
+  /** Forgets everything; positions start again at 0 in fresh blocks (views keep the old ones). */
+  clear(): void {
+    this.blocks = [];
+    this.base = this.start = this.end = 0;
+  }
+}
+
+/** Where a view's elements lie: the blocks when it was taken, and [from, to) in absolute positions. */
+interface Frozen<B> {
+  readonly blocks: B[];
+  readonly base: number;
+  readonly perBlock: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * Walks elements [from + done, from + done + count) of a view, cut at `to`, a block at a time:
+ * visit(block, inBlock, n, k) for n elements from inBlock, the first being element k of the view.
+ * Returns how many elements it walked.
+ */
+function walk<B>(f: Frozen<B>, done: number, count: number, visit: (block: B, inBlock: number, n: number, k: number) => void): number {
+  let p = f.from + done;
+  const stop = Math.min(f.to, p + count);
+  const first = p;
+  while (p < stop) {
+    const offset = p - f.base;
+    const b = Math.floor(offset / f.perBlock);
+    const inBlock = offset - b * f.perBlock;
+    const n = Math.min(stop - p, f.perBlock - inBlock);
+    visit(f.blocks[b], inBlock, n, p - f.from);
+    p += n;
+  }
+  return p - first;
+}
+
+export class Column extends Blocks<Block> {
+  constructor(blockSize: number, private readonly make: (n: number) => Block) {
+    super(blockSize);
+  }
 
   static float64(blockSize = 65_536): Column {
     return new Column(blockSize, (n) => new Float64Array(n));
@@ -28,15 +100,13 @@ export class Column {
     return new Column(blockSize, (n) => new Int32Array(n));
   }
 
-  get length(): number {
-    return this.end - this.start;
+  protected newBlock(): Block {
+    return this.make(this.perBlock);
   }
 
   push(x: number): void {
-    const offset = this.end - this.base;
-    const b = Math.floor(offset / this.blockSize);
-    if (b === this.blocks.length) this.blocks.push(this.make(this.blockSize));
-    this.blocks[b][offset - b * this.blockSize] = x;
+    const [block, inBlock] = this.next();
+    block[inBlock] = x;
     this.end++;
   }
 
@@ -44,7 +114,8 @@ export class Column {
   pushRepeated(x: number, count: number): void {
     let left = count;
     while (left > 0) {
-      const [block, inBlock, n] = this.room(left);
+      const [block, inBlock] = this.next();
+      const n = Math.min(left, this.perBlock - inBlock);
       block.fill(x, inBlock, inBlock + n);
       this.end += n;
       left -= n;
@@ -55,44 +126,19 @@ export class Column {
   pushFrom(source: Float64Array | Int32Array, count: number): void {
     let done = 0;
     while (done < count) {
-      const [block, inBlock, n] = this.room(count - done);
+      const [block, inBlock] = this.next();
+      const n = Math.min(count - done, this.perBlock - inBlock);
       block.set(source.subarray(done, done + n), inBlock);
       this.end += n;
       done += n;
     }
   }
 
-  /** The block the next element goes to (added if needed), the position in it, and how many of `wanted` fit there. */
-  private room(wanted: number): [Block, number, number] {
-    const offset = this.end - this.base;
-    const b = Math.floor(offset / this.blockSize);
-    if (b === this.blocks.length) this.blocks.push(this.make(this.blockSize));
-    const inBlock = offset - b * this.blockSize;
-    return [this.blocks[b], inBlock, Math.min(wanted, this.blockSize - inBlock)];
-  }
-
   /** The element at absolute position p (start <= p < end). */
   at(p: number): number {
     const offset = p - this.base;
-    const b = Math.floor(offset / this.blockSize);
-    return this.blocks[b][offset - b * this.blockSize];
-  }
-
-  /** Forgets every element before absolute position p, freeing whole blocks. */
-  dropBefore(p: number): void {
-    if (p <= this.start) return;
-    this.start = Math.min(p, this.end);
-    const whole = Math.floor((this.start - this.base) / this.blockSize);
-    if (whole > 0) {
-      this.blocks = this.blocks.slice(whole);
-      this.base += whole * this.blockSize;
-    }
-  }
-
-  /** Forgets everything; positions start again at 0 in fresh blocks (snapshots keep the old ones). */
-  clear(): void {
-    this.blocks = [];
-    this.base = this.start = this.end = 0;
+    const b = Math.floor(offset / this.perBlock);
+    return this.blocks[b][offset - b * this.perBlock];
   }
 
   /** First absolute position whose element is greater than `bound`, for ascending data. */
@@ -107,7 +153,7 @@ export class Column {
 
   /** A frozen view of [from, to): the blocks as they are now, unaffected by later pushes, drops or clears. */
   view(from = this.start, to = this.end): ColumnView {
-    return new ColumnView(this.blocks.slice(), this.base, this.blockSize, Math.max(from, this.start), to, this.make);
+    return new ColumnView(this.blocks.slice(), this.base, this.perBlock, Math.max(from, this.start), to, this.make);
   }
 
   /** Elements [from, to) as a plain array, at once (small ranges: live chunks). */
@@ -123,95 +169,25 @@ export class Column {
  * took a block per series at the same sample: 20,000 of them every 64 samples). Positions count
  * rows; dropping, clearing and frozen views work as in Column, and a view reads one series.
  */
-export class RowBlocks {
-  private blocks: Float64Array[] = [];
-  /** absolute position of the first row of blocks[0] */
-  private base = 0;
-  /** absolute positions of the first live row and one past the last */
-  start = 0;
-  end = 0;
+export class RowBlocks extends Blocks<Float64Array> {
+  constructor(readonly width: number, rowsPerBlock: number) {
+    super(rowsPerBlock);
+  }
 
-  constructor(readonly width: number, private readonly rowsPerBlock: number) {}
-
-  get length(): number {
-    return this.end - this.start;
+  protected newBlock(): Float64Array {
+    return new Float64Array(this.perBlock * this.width);
   }
 
   /** Adds a row and returns where to write it: its block, and the index of its first number there. */
   appendRow(): [Float64Array, number] {
-    const offset = this.end - this.base;
-    const b = Math.floor(offset / this.rowsPerBlock);
-    if (b === this.blocks.length) this.blocks.push(new Float64Array(this.rowsPerBlock * this.width));
+    const [block, row] = this.next();
     this.end++;
-    return [this.blocks[b], (offset - b * this.rowsPerBlock) * this.width];
-  }
-
-  /** Forgets every row before absolute position p, freeing whole blocks. */
-  dropBefore(p: number): void {
-    if (p <= this.start) return;
-    this.start = Math.min(p, this.end);
-    const whole = Math.floor((this.start - this.base) / this.rowsPerBlock);
-    if (whole > 0) {
-      this.blocks = this.blocks.slice(whole);
-      this.base += whole * this.rowsPerBlock;
-    }
-  }
-
-  /** Forgets everything; positions start again at 0 in fresh blocks (views keep the old ones). */
-  clear(): void {
-    this.blocks = [];
-    this.base = this.start = this.end = 0;
+    return [block, row * this.width];
   }
 
   /** Series `series` (the number at that place in every row) over rows [from, to), frozen as Column.view is. */
   view(series: number, from = this.start, to = this.end): View {
-    return new RowSeriesView(this.blocks.slice(), this.base, this.rowsPerBlock, this.width, series, Math.max(from, this.start), to);
-  }
-}
-
-/** One series of RowBlocks' rows [from, to) at the time the view was taken. */
-class RowSeriesView implements View {
-  constructor(
-    private readonly blocks: Float64Array[],
-    private readonly base: number,
-    private readonly rowsPerBlock: number,
-    private readonly width: number,
-    private readonly series: number,
-    readonly from: number,
-    readonly to: number,
-  ) {}
-
-  get length(): number {
-    return Math.max(0, this.to - this.from);
-  }
-
-  /** Calls put(number, k) for rows [from + done, from + done + count) (k counts from done); returns how many. */
-  private each(done: number, count: number, put: (x: number, k: number) => void): number {
-    let p = this.from + done;
-    const stop = Math.min(this.to, p + count);
-    let k = done;
-    while (p < stop) {
-      const offset = p - this.base;
-      const b = Math.floor(offset / this.rowsPerBlock);
-      const block = this.blocks[b];
-      const inBlock = offset - b * this.rowsPerBlock;
-      const n = Math.min(stop - p, this.rowsPerBlock - inBlock);
-      for (let i = 0, at = inBlock * this.width + this.series; i < n; i++, at += this.width) put(block[at], k++);
-      p += n;
-    }
-    return k - done;
-  }
-
-  copyInto(out: number[], done: number, count: number): number {
-    return this.each(done, count, (x) => out.push(x));
-  }
-
-  copyIntoTyped(out: Block, done: number, count: number): number {
-    return this.each(done, count, (x, k) => (out[k] = x));
-  }
-
-  typedArray(): Block {
-    return new Float64Array(this.length);
+    return new RowSeriesView(this.blocks.slice(), this.base, this.perBlock, this.width, series, Math.max(from, this.start), to);
   }
 }
 
@@ -227,11 +203,11 @@ export interface View {
 }
 
 /** Elements [from, to) of a column at the time the view was taken. */
-export class ColumnView implements View {
+export class ColumnView implements View, Frozen<Block> {
   constructor(
-    private readonly blocks: Block[],
-    private readonly base: number,
-    private readonly blockSize: number,
+    readonly blocks: Block[],
+    readonly base: number,
+    readonly perBlock: number,
     readonly from: number,
     readonly to: number,
     /** makes a typed array of the column's kind */
@@ -244,35 +220,14 @@ export class ColumnView implements View {
 
   /** Appends elements [from + done, from + done + count) to `out`; returns how many it appended. */
   copyInto(out: number[], done: number, count: number): number {
-    let p = this.from + done;
-    const stop = Math.min(this.to, p + count);
-    const first = p;
-    while (p < stop) {
-      const offset = p - this.base;
-      const b = Math.floor(offset / this.blockSize);
-      const block = this.blocks[b];
-      const inBlock = offset - b * this.blockSize;
-      const n = Math.min(stop - p, this.blockSize - inBlock);
+    return walk(this, done, count, (block, inBlock, n) => {
       for (let i = 0; i < n; i++) out.push(block[inBlock + i]);
-      p += n;
-    }
-    return p - first;
+    });
   }
 
   /** Copies elements [from + done, from + done + count) into out[done ..]; returns how many it copied. */
   copyIntoTyped(out: Block, done: number, count: number): number {
-    let p = this.from + done;
-    const stop = Math.min(this.to, p + count);
-    const first = p;
-    while (p < stop) {
-      const offset = p - this.base;
-      const b = Math.floor(offset / this.blockSize);
-      const inBlock = offset - b * this.blockSize;
-      const n = Math.min(stop - p, this.blockSize - inBlock);
-      out.set(this.blocks[b].subarray(inBlock, inBlock + n), p - this.from);
-      p += n;
-    }
-    return p - first;
+    return walk(this, done, count, (block, inBlock, n, k) => out.set(block.subarray(inBlock, inBlock + n), k));
   }
 
   /** An empty typed array of the column's kind (Float64Array or Int32Array) for the whole view. */
@@ -284,6 +239,39 @@ export class ColumnView implements View {
     const out: number[] = [];
     this.copyInto(out, 0, this.length);
     return out;
+  }
+}
+
+/** One series of RowBlocks' rows [from, to) at the time the view was taken. */
+class RowSeriesView implements View, Frozen<Float64Array> {
+  constructor(
+    readonly blocks: Float64Array[],
+    readonly base: number,
+    readonly perBlock: number,
+    private readonly width: number,
+    private readonly series: number,
+    readonly from: number,
+    readonly to: number,
+  ) {}
+
+  get length(): number {
+    return Math.max(0, this.to - this.from);
+  }
+
+  copyInto(out: number[], done: number, count: number): number {
+    return walk(this, done, count, (block, row, n) => {
+      for (let i = 0, at = row * this.width + this.series; i < n; i++, at += this.width) out.push(block[at]);
+    });
+  }
+
+  copyIntoTyped(out: Block, done: number, count: number): number {
+    return walk(this, done, count, (block, row, n, k) => {
+      for (let i = 0, at = row * this.width + this.series; i < n; i++, at += this.width) out[k + i] = block[at];
+    });
+  }
+
+  typedArray(): Block {
+    return new Float64Array(this.length);
   }
 }
 

@@ -330,12 +330,8 @@ export class StateMonitor {
       if (bad !== undefined) throw new ConfigError('indices', bad, message('errors.indicesSize', { size: group.size }));
       this.indices = spec.indices;
     }
-    this.rows = this.freshRows();
-  }
-
-  private freshRows(): RowBlocks {
     const width = Math.max(1, this.valuesPerSample);
-    return new RowBlocks(width, Math.max(1, Math.min(ROWS_PER_BLOCK, Math.floor(ROW_BLOCK_VALUES / width))));
+    this.rows = new RowBlocks(width, Math.max(1, Math.min(ROWS_PER_BLOCK, Math.floor(ROW_BLOCK_VALUES / width))));
   }
 
   /** Values one sample costs (one per variable and neuron). */
